@@ -1,0 +1,76 @@
+/**
+ * One file's whole path through the pipeline: bytes → decode → detectors → fusion → Result.
+ * Runs inside a pool worker (or in-process); never throws for a bad file: it returns an error entry.
+ */
+import { FileError, toFileError } from './errors.js';
+import { decode } from './image/decode.js';
+import type { Limits } from './image/limits.js';
+import { fusedProbability, loadFusionModel, round1, verdictFor } from './fusion/composite.js';
+import { selectDetectors } from './detectors/index.js';
+import type { AnalysisResult, DecodedImage, Detector, Result, Signal } from './types.js';
+
+export interface AnalyseOptions {
+  limits: Limits;
+  threshold: number;
+  /** Detector keys to run; empty = all. */
+  detectors: string[];
+}
+
+export async function analyseBytes(bytes: Uint8Array, displayPath: string, opts: AnalyseOptions): Promise<Result> {
+  try {
+    const image = await decode(bytes, baseName(displayPath), opts.limits);
+    const signals = await runDetectors(selectDetectors(opts.detectors), image);
+    const probability = fusedProbability(signals, loadFusionModel());
+    if (probability === null) {
+      const reasons = signals.map((s) => `${s.key}: ${s.interp}`).join('; ');
+      throw new FileError(400, `no detector could judge this ${image.width}×${image.height} image (${reasons})`);
+    }
+    const result: AnalysisResult = {
+      path: displayPath,
+      ...verdictFor(probability, opts.threshold),
+      signals,
+      meta: {
+        width: image.width,
+        height: image.height,
+        file_size: image.fileSize,
+        format: image.format,
+        filename: image.filename,
+      },
+      usage: null,
+    };
+    return result;
+  } catch (err) {
+    const { status, detail } = toFileError(err);
+    return { path: displayPath, error: { status, detail } };
+  }
+}
+
+export async function runDetectors(detectors: Detector[], image: DecodedImage): Promise<Signal[]> {
+  const signals: Signal[] = [];
+  for (const d of detectors) {
+    let score: number | null = null;
+    let interp: string;
+    let evidence: Record<string, unknown> | undefined;
+    try {
+      const out = await d.analyse(image);
+      score = out.score === null || !Number.isFinite(out.score) ? null : round1(Math.min(100, Math.max(0, out.score)));
+      interp = out.interp;
+      evidence = out.evidence;
+    } catch (err) {
+      // One detector's failure must not cost the user the others' findings.
+      interp = `This detector failed on this image: ${(err as Error).message}`;
+    }
+    const signal: Signal = {
+      name: d.name, key: d.key, level: score === null ? 'na' : score >= 50 ? 'hi' : 'lo',
+      score, model: d.model, desc: d.desc, interp,
+    };
+    if (evidence) signal.evidence = evidence;
+    signals.push(signal);
+  }
+  return signals;
+}
+
+function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1] || p;
+}

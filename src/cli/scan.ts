@@ -1,0 +1,105 @@
+/** `xray scan`: wires input → pool → output and turns the outcome into an exit code. */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { ExitCode, ExitError, UsageError } from '../errors.js';
+import { discover, type Source } from '../input/discover.js';
+import { listDetectorKeys } from '../detectors/index.js';
+import { createInProcess, createPool, defaultConcurrency, type Analyser } from '../pool/pool.js';
+import { dispatch } from '../pool/dispatch.js';
+import { REPORTERS } from '../output/index.js';
+import { summarise } from '../output/reporter.js';
+import { isError, type Result } from '../types.js';
+import type { ScanOptions } from './options.js';
+import { createProgress } from './progress.js';
+
+export interface ScanIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO): Promise<number> {
+  const format = opts.json ? 'json' : opts.format;
+  const makeReporter = REPORTERS[format];
+  if (!makeReporter) throw new UsageError(`unknown format "${format}"`);
+  if (operands.length === 0) throw new UsageError('no input: give files, folders, globs, or - for stdin (see xray scan --help)');
+  if (operands.filter((o) => o === '-').length > 1) throw new UsageError('stdin (-) can be given only once');
+  const known = listDetectorKeys();
+  const unknown = opts.detectors.filter((k) => !known.includes(k));
+  if (unknown.length) throw new UsageError(`unknown detector ${unknown.join(', ')}; known: ${known.join(', ')}`);
+
+  const out = opts.output ? await openOutput(opts.output) : null;
+  const sink = out ?? io.stdout;
+  const color = opts.color !== false && !out && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
+  const reporter = makeReporter({ write: (text) => sink.write(text), color });
+
+  // Peek ahead: a single file runs in-process, sparing the worker start-up (cold start matters for one image).
+  const sources = discover(operands, { ignore: opts.ignore, stdinFilename: opts.stdinFilename });
+  const first = await takeUpTo(sources, 2);
+  if (first.length === 0) throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
+  const concurrency = opts.concurrency ?? defaultConcurrency();
+  const analyser: Analyser = first.length === 1 || concurrency === 1 ? await createInProcess() : createPool(concurrency);
+
+  const progress = createProgress({ stream: io.stderr, enabled: !opts.quiet && Boolean(io.stderr.isTTY) && !io.env.CI });
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(ExitCode.interrupted); // second Ctrl-C: the user means it
+    interrupted = true;
+    progress.note('interrupted: finishing files in progress (Ctrl-C again to quit now)');
+  };
+  process.on('SIGINT', onSigint);
+
+  const started = performance.now();
+  const results: Result[] = [];
+  try {
+    await dispatch(prepend(first, sources), analyser, {
+      analyse: { limits: { maxBytes: opts.maxSize, maxPixels: opts.maxPixels }, threshold: opts.threshold, detectors: opts.detectors },
+      window: Math.max(2, (analyser.workers || 1) * 2),
+      stopped: () => interrupted,
+      stdin: io.stdin,
+      onResult(result) {
+        results.push(result);
+        reporter.onResult?.(result);
+        progress.tick(result);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+    await analyser.close();
+  }
+
+  results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const summary = summarise(results, (performance.now() - started) / 1000);
+  reporter.finish(results, summary);
+  if (out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+
+  if (interrupted) return ExitCode.interrupted;
+  if (opts.failOn === 'ai' && summary.ai > 0) return ExitCode.gateTripped;
+  if (results.some(isError)) return ExitCode.fileErrors;
+  return ExitCode.ok;
+}
+
+async function openOutput(file: string): Promise<WriteStream> {
+  const stream = createWriteStream(file);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (err) => reject(new UsageError(`cannot write ${file}: ${err.message}`)));
+  });
+  return stream;
+}
+
+async function takeUpTo<T>(it: AsyncGenerator<T>, n: number): Promise<T[]> {
+  const items: T[] = [];
+  while (items.length < n) {
+    const next = await it.next();
+    if (next.done) break;
+    items.push(next.value);
+  }
+  return items;
+}
+
+async function* prepend(first: Source[], rest: AsyncGenerator<Source>): AsyncGenerator<Source> {
+  yield* first;
+  yield* rest;
+}

@@ -1,0 +1,46 @@
+/**
+ * Where analysis runs: a piscina worker pool, or the main thread for a single file (a worker's
+ * start-up would double the cold-start time of `xray scan one.jpg`). Callers see one interface.
+ * Cancelling is done by not dispatching: a worker is never terminated mid-task, because
+ * terminating one inside onnxruntime's session.run() aborts the whole process.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { Result } from '../types.js';
+import type { Task } from './worker.js';
+
+export interface Analyser {
+  readonly workers: number;
+  analyse(task: Task): Promise<Result>;
+  /** Waits for in-flight tasks, then releases the threads. */
+  close(): Promise<void>;
+}
+
+export const defaultConcurrency = () => Math.max(1, availableParallelism());
+
+export function createPool(workers: number): Analyser {
+  const pool = new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+    // The queue is bounded by the dispatcher (scan), which keeps only a few tasks per worker in flight.
+  });
+  return {
+    workers,
+    async analyse(task) {
+      const transferList = task.bytes ? [task.bytes.buffer as ArrayBuffer] : undefined;
+      try {
+        return (await pool.run(task, { transferList })) as Result;
+      } catch (err) {
+        return { path: task.displayPath, error: { status: 500, detail: `internal error: worker failed: ${(err as Error).message}` } };
+      }
+    },
+    close: () => pool.close(),
+  };
+}
+
+export async function createInProcess(): Promise<Analyser> {
+  const { runTask } = await import('./worker.js');
+  return { workers: 0, analyse: runTask, close: async () => {} };
+}
