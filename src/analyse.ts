@@ -22,8 +22,7 @@ export async function analyseBytes(bytes: Uint8Array, displayPath: string, opts:
     const signals = await runDetectors(selectDetectors(opts.detectors), image);
     const probability = fusedProbability(signals, loadFusionModel());
     if (probability === null) {
-      const reasons = signals.map((s) => `${s.key}: ${s.interp}`).join('; ');
-      throw new FileError(400, `no detector could judge this ${image.width}×${image.height} image (${reasons})`);
+      throw new FileError(400, `no detector could judge this ${image.width}×${image.height} image: ${commonReason(signals)}`);
     }
     const result: AnalysisResult = {
       path: displayPath,
@@ -68,6 +67,13 @@ export async function runDetectors(detectors: Detector[], image: DecodedImage): 
     signals.push(signal);
   }
   return signals;
+}
+
+/** Detectors usually fail for one shared reason (too small, model missing); say it once. */
+function commonReason(signals: Signal[]): string {
+  const reason = (s: Signal) => s.interp.replace(/^Not judged:\s*/i, '');
+  const unique = new Set(signals.map(reason));
+  return unique.size === 1 ? [...unique][0] : signals.map((s) => `${s.key}: ${reason(s)}`).join('; ');
 }
 
 function baseName(p: string): string {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { REPORTERS } from '../../src/output/index.js';
+import { summarise, summaryLine } from '../../src/output/reporter.js';
+import type { Result } from '../../src/types.js';
+
+const ok = (path: string, composite: number): Result => ({
+  path,
+  verdict: composite >= 50 ? 'AI Generated' : 'Real Photo',
+  is_ai: composite >= 50,
+  confidence: Math.max(composite, 100 - composite),
+  composite,
+  signals: [
+    { key: 'frequencyAnomaly', name: 'Frequency Anomaly', model: 'm', desc: 'd', interp: 'i', score: composite, level: composite >= 50 ? 'hi' : 'lo' },
+    { key: 'colorCoherence', name: 'Color Coherence', model: 'm', desc: 'd', interp: 'gray', score: null, level: 'na' },
+  ],
+  meta: { width: 10, height: 10, file_size: 100, format: 'image/png', filename: path },
+  usage: null,
+});
+const bad: Result = { path: 'broken.jpg', error: { status: 400, detail: 'the file is truncated (data ends early)' } };
+
+function render(format: string, results: Result[], color = false) {
+  let text = '';
+  const reporter = REPORTERS[format]({ write: (t) => { text += t; }, color });
+  for (const r of results) reporter.onResult?.(r);
+  reporter.finish(results, summarise(results, 2));
+  return text;
+}
+
+describe('reporters', () => {
+  const results = [ok('a.png', 80), bad, ok('c.png', 10)];
+
+  it('json is exactly the array of results', () => {
+    expect(JSON.parse(render('json', results))).toEqual(results);
+  });
+
+  it('ndjson writes one parseable line per result as it arrives', () => {
+    const lines = render('ndjson', results).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual(results);
+  });
+
+  it('table shows every file, the verdicts, n/a for signals that could not judge, errors and the summary', () => {
+    const text = render('table', results);
+    for (const p of ['a.png', 'broken.jpg', 'c.png', 'AI Generated', 'Real Photo', 'n/a', 'FFT', 'Colour']) expect(text).toContain(p);
+    expect(text).toContain('broken.jpg: the file is truncated (data ends early)');
+    expect(text).toContain('3 files · 1 AI · 1 real · 1 error');
+    expect(text).not.toMatch(/\u001b\[/);
+  });
+
+  it('table uses colour only when asked', () => {
+    expect(render('table', results, true)).toMatch(/\u001b\[/);
+  });
+});
+
+describe('summary', () => {
+  it('counts and rates', () => {
+    const s = summarise([ok('a', 90), ok('b', 20), bad], 1.5);
+    expect(s).toEqual({ files: 3, ai: 1, real: 1, errors: 1, seconds: 1.5 });
+    expect(summaryLine(s)).toBe('3 files · 1 AI · 1 real · 1 error · 1.5 s · 2.0 images/s');
+  });
+});
