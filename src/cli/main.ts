@@ -12,6 +12,7 @@ import { ExitCode, ExitError } from '../errors.js';
 import { describeDetectors } from './detectors.js';
 import { SCAN_OPTIONS, type ScanOptions } from './options.js';
 import { runScan } from './scan.js';
+import { VERSION } from '../version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -66,7 +67,6 @@ Examples:
   return program;
 }
 
-const VERSION = '0.1.0';
 
 export async function main(argv = process.argv): Promise<void> {
   let code: number = ExitCode.ok;

@@ -19,6 +19,8 @@ export interface ScanOptions {
   stdinFilename?: string;
   detectors: string[];
   quiet: boolean;
+  cache: boolean;
+  cacheDir?: string;
   color?: boolean;
 }
 
@@ -62,5 +64,7 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { flags: '--max-size <size>', description: 'refuse files larger than this (413)', group: 'Limits', default: 20 * 1024 * 1024, defaultLabel: '20MB', parse: size },
   { flags: '--max-pixels <n>', description: 'refuse images with more pixels than this, checked before decoding (413)', group: 'Limits', default: 100_000_000, defaultLabel: '100M', parse: pixels },
   { flags: '-j, --concurrency <n>', description: 'worker threads', group: 'Performance', defaultLabel: 'number of cores', parse: integer('--concurrency', 1, 256) },
+  { flags: '--cache', description: 'reuse results of files already analysed with the same xray and models (keyed by SHA-256)', group: 'Performance', default: false },
+  { flags: '--cache-dir <dir>', description: 'where --cache keeps results', group: 'Performance', defaultLabel: '$XDG_CACHE_HOME/xray or ~/.cache/xray' },
   { flags: '--detectors <keys>', description: 'run only these detectors (comma-separated keys; see `xray detectors`)', group: 'Detectors', default: [], parse: list },
 ];

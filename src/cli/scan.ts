@@ -1,10 +1,13 @@
 /** `xray scan`: wires input → pool → output and turns the outcome into an exit code. */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import path from 'node:path';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { discover, type Source } from '../input/discover.js';
 import { listDetectorKeys } from '../detectors/index.js';
 import { createInProcess, createPool, defaultConcurrency, type Analyser } from '../pool/pool.js';
 import { dispatch } from '../pool/dispatch.js';
+import { defaultCacheDir } from '../pool/cache.js';
+import { safeWorkerCount } from '../pool/selftest.js';
 import { REPORTERS } from '../output/index.js';
 import { summarise } from '../output/reporter.js';
 import { isError, type Result } from '../types.js';
@@ -37,8 +40,7 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   const sources = discover(operands, { ignore: opts.ignore, stdinFilename: opts.stdinFilename });
   const first = await takeUpTo(sources, 2);
   if (first.length === 0) throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
-  const concurrency = opts.concurrency ?? defaultConcurrency();
-  const analyser: Analyser = first.length === 1 || concurrency === 1 ? await createInProcess() : createPool(concurrency);
+  const analyser = await chooseAnalyser(first.length === 1 ? 0 : opts.concurrency ?? defaultConcurrency(), io, opts.quiet);
 
   const progress = createProgress({ stream: io.stderr, enabled: !opts.quiet && Boolean(io.stderr.isTTY) && !io.env.CI });
   let interrupted = false;
@@ -49,16 +51,21 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   };
   process.on('SIGINT', onSigint);
 
+  if (progress.enabled) countSources(operands, opts).then((n) => progress.setTotal(n), () => {});
+
   const started = performance.now();
   const results: Result[] = [];
+  let cached = 0;
   try {
     await dispatch(prepend(first, sources), analyser, {
       analyse: { limits: { maxBytes: opts.maxSize, maxPixels: opts.maxPixels }, threshold: opts.threshold, detectors: opts.detectors },
       window: Math.max(2, (analyser.workers || 1) * 2),
       stopped: () => interrupted,
       stdin: io.stdin,
-      onResult(result) {
+      cacheDir: opts.cache || opts.cacheDir ? path.resolve(opts.cacheDir ?? defaultCacheDir(io.env)) : undefined,
+      onResult(result, fromCache) {
         results.push(result);
+        if (fromCache) cached++;
         reporter.onResult?.(result);
         progress.tick(result);
       },
@@ -70,7 +77,7 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   }
 
   results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const summary = summarise(results, (performance.now() - started) / 1000);
+  const summary = { ...summarise(results, (performance.now() - started) / 1000), cached };
   reporter.finish(results, summary);
   if (out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
@@ -87,6 +94,21 @@ async function openOutput(file: string): Promise<WriteStream> {
     stream.once('error', (err) => reject(new UsageError(`cannot write ${file}: ${err.message}`)));
   });
   return stream;
+}
+
+/** 0 workers = the main thread (one file: a thread's start-up would double cold start). */
+async function chooseAnalyser(wanted: number, io: ScanIO, quiet: boolean): Promise<Analyser> {
+  if (wanted === 0) return createInProcess();
+  const { workers, warning } = await safeWorkerCount(wanted, path.join(defaultCacheDir(io.env), 'state'), io.env);
+  if (warning && !quiet) io.stderr.write(`xray: warning: ${warning}\n`);
+  return workers === 0 ? createInProcess() : createPool(workers);
+}
+
+/** A second, listing-only pass so a person sees done/total and an ETA; it never holds up the scan. */
+async function countSources(operands: string[], opts: ScanOptions): Promise<number> {
+  let n = 0;
+  for await (const _ of discover(operands, { ignore: opts.ignore, stdinFilename: opts.stdinFilename })) n++;
+  return n;
 }
 
 async function takeUpTo<T>(it: AsyncGenerator<T>, n: number): Promise<T[]> {

@@ -7,6 +7,8 @@ export interface Summary {
   real: number;
   errors: number;
   seconds: number;
+  /** Results served by --cache without running detectors. */
+  cached?: number;
 }
 
 export interface ReporterContext {
@@ -38,5 +40,6 @@ export function summarise(results: Result[], seconds: number): Summary {
 export function summaryLine(s: Summary): string {
   const rate = s.seconds > 0 ? s.files / s.seconds : 0;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(s.files, 'file')} · ${s.ai} AI · ${s.real} real · ${plural(s.errors, 'error')} · ${s.seconds.toFixed(1)} s · ${rate.toFixed(1)} images/s`;
+  const cached = s.cached ? ` · ${s.cached} from cache` : '';
+  return `${plural(s.files, 'file')} · ${s.ai} AI · ${s.real} real · ${plural(s.errors, 'error')}${cached} · ${s.seconds.toFixed(1)} s · ${rate.toFixed(1)} images/s`;
 }

@@ -6,12 +6,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { Result } from '../types.js';
-import type { Task } from './worker.js';
+import type { Outcome, Task } from './worker.js';
 
 export interface Analyser {
   readonly workers: number;
-  analyse(task: Task): Promise<Result>;
+  analyse(task: Task): Promise<Outcome>;
   /** Waits for in-flight tasks, then releases the threads. */
   close(): Promise<void>;
 }
@@ -31,9 +30,10 @@ export function createPool(workers: number): Analyser {
     async analyse(task) {
       const transferList = task.bytes ? [task.bytes.buffer as ArrayBuffer] : undefined;
       try {
-        return (await pool.run(task, { transferList })) as Result;
+        return (await pool.run(task, { transferList })) as Outcome;
       } catch (err) {
-        return { path: task.displayPath, error: { status: 500, detail: `internal error: worker failed: ${(err as Error).message}` } };
+        const detail = `internal error: worker failed: ${(err as Error).message}`;
+        return { result: { path: task.displayPath, error: { status: 500, detail } }, cached: false };
       }
     },
     close: () => pool.close(),
