@@ -6,8 +6,9 @@ import type { Detector } from '../types.js';
 import { colorCoherence } from './colorCoherence.js';
 import { frequencyAnomaly } from './frequencyAnomaly.js';
 import { noiseDistribution } from './noiseDistribution.js';
+import { provenance } from './provenance.js';
 
-export const DETECTORS: readonly Detector[] = [frequencyAnomaly, noiseDistribution, colorCoherence];
+export const DETECTORS: readonly Detector[] = [frequencyAnomaly, noiseDistribution, colorCoherence, provenance];
 
 export const listDetectorKeys = () => DETECTORS.map((d) => d.key);
 
