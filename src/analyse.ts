@@ -9,6 +9,9 @@ import { fusedProbability, loadFusionModel, round1, verdictFor } from './fusion/
 import { selectDetectors } from './detectors/index.js';
 import type { AnalysisResult, DecodedImage, Detector, Result, Signal } from './types.js';
 
+/** Below this, no pixel detector can judge (each says so); one plain sentence beats several. */
+const MIN_SIDE = 32;
+
 export interface AnalyseOptions {
   limits: Limits;
   threshold: number;
@@ -22,7 +25,10 @@ export async function analyseBytes(bytes: Uint8Array, displayPath: string, opts:
     const signals = await runDetectors(selectDetectors(opts.detectors), image);
     const probability = fusedProbability(signals, loadFusionModel());
     if (probability === null) {
-      throw new FileError(400, `no detector could judge this ${image.width}×${image.height} image: ${commonReason(signals)}`);
+      const size = `${image.width}×${image.height}`;
+      throw new FileError(400, Math.min(image.width, image.height) < MIN_SIDE
+        ? `the image is ${size}: too small to analyse (the detectors need at least ${MIN_SIDE} px on each side)`
+        : `no detector could judge this ${size} image: ${commonReason(signals)}`);
     }
     const result: AnalysisResult = {
       path: displayPath,

@@ -1,5 +1,6 @@
 /** A progress line on stderr for a person at a terminal; silent otherwise (CI, pipes, --quiet). */
 import ora from 'ora';
+import { printable } from '../output/sanitize.js';
 import { isError, type Result } from '../types.js';
 
 export interface Progress {
@@ -44,7 +45,7 @@ export function progressText(p: { done: number; total: number | null; errors: nu
   const count = p.total === null ? `${p.done}` : `${p.done}/${p.total}`;
   const eta = p.total !== null && rate > 0 && p.total > p.done ? ` · ETA ${formatDuration((p.total - p.done) / rate)}` : '';
   const errs = p.errors ? ` · ${p.errors} error${p.errors === 1 ? '' : 's'}` : '';
-  return `${count} · ${rate.toFixed(1)}/s${eta}${errs} · ${p.current}`;
+  return `${count} · ${rate.toFixed(1)}/s${eta}${errs} · ${printable(p.current)}`;
 }
 
 function formatDuration(seconds: number): string {

@@ -10,6 +10,7 @@ import { defaultCacheDir } from '../pool/cache.js';
 import { safeWorkerCount } from '../pool/selftest.js';
 import { REPORTERS } from '../output/index.js';
 import { summarise } from '../output/reporter.js';
+import { createRemoteForScan } from '../remote/scan.js';
 import { isError, type Result } from '../types.js';
 import type { ScanOptions } from './options.js';
 import { createProgress } from './progress.js';
@@ -31,6 +32,8 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   const unknown = opts.detectors.filter((k) => !known.includes(k));
   if (unknown.length) throw new UsageError(`unknown detector ${unknown.join(', ')}; known: ${known.join(', ')}`);
 
+  const remote = opts.remote ? await createRemoteForScan(opts, io.env, io.stderr) : null;
+
   const out = opts.output ? await openOutput(opts.output) : null;
   const sink = out ?? io.stdout;
   const color = opts.color !== false && !out && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
@@ -40,7 +43,7 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   const sources = discover(operands, { ignore: opts.ignore, stdinFilename: opts.stdinFilename });
   const first = await takeUpTo(sources, 2);
   if (first.length === 0) throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
-  const analyser = await chooseAnalyser(first.length === 1 ? 0 : opts.concurrency ?? defaultConcurrency(), io, opts.quiet);
+  const analyser = remote ?? await chooseAnalyser(first.length === 1 ? 0 : opts.concurrency ?? defaultConcurrency(), io, opts.quiet);
 
   const progress = createProgress({ stream: io.stderr, enabled: !opts.quiet && Boolean(io.stderr.isTTY) && !io.env.CI });
   let interrupted = false;
@@ -56,11 +59,12 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   const started = performance.now();
   const results: Result[] = [];
   let cached = 0;
+  let missing = 0;
   try {
-    await dispatch(prepend(first, sources), analyser, {
+    ({ missing } = await dispatch(prepend(first, sources), analyser, {
       analyse: { limits: { maxBytes: opts.maxSize, maxPixels: opts.maxPixels }, threshold: opts.threshold, detectors: opts.detectors },
       window: Math.max(2, (analyser.workers || 1) * 2),
-      stopped: () => interrupted,
+      stopped: () => interrupted || Boolean(remote?.fatal()),
       stdin: io.stdin,
       cacheDir: opts.cache || opts.cacheDir ? path.resolve(opts.cacheDir ?? defaultCacheDir(io.env)) : undefined,
       onResult(result, fromCache) {
@@ -69,18 +73,25 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
         reporter.onResult?.(result);
         progress.tick(result);
       },
-    });
+    }));
   } finally {
     process.off('SIGINT', onSigint);
     progress.stop();
     await analyser.close();
   }
+  const refused = remote?.fatal();
+  if (refused) throw refused;
+  if (!opts.quiet) for (const note of remote?.notes() ?? []) io.stderr.write(`xray: ${note}\n`);
 
   results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const summary = { ...summarise(results, (performance.now() - started) / 1000), cached };
   reporter.finish(results, summary);
   if (out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
+  if (missing > 0 && missing === results.length) {
+    io.stderr.write('xray: nothing to scan: no given path exists or matches\n');
+    return ExitCode.usage;
+  }
   if (interrupted) return ExitCode.interrupted;
   if (opts.failOn === 'ai' && summary.ai > 0) return ExitCode.gateTripped;
   if (results.some(isError)) return ExitCode.fileErrors;

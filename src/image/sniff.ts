@@ -45,12 +45,14 @@ export function sniffFormat(bytes: Uint8Array): SniffedFormat | null {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return fmt('image/png', 'PNG');
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return fmt('image/gif', 'GIF');
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return fmt('image/webp', 'WebP');
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
+  // Classic TIFF (42) and BigTIFF (43), both byte orders; libtiff reads either.
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])
+    || startsWith(bytes, [0x49, 0x49, 0x2b, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2b])) {
     return fmt('image/tiff', 'TIFF');
   }
   const bmff = sniffBmff(bytes);
   if (bmff) return bmff;
-  if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 26) return fmt('image/bmp', 'BMP', false);
+  if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 26) return fmt('image/bmp', 'BMP');
   if (startsWith(bytes, [0xff, 0x0a]) || startsWith(bytes, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20])) {
     return fmt('image/jxl', 'JPEG XL', false);
   }

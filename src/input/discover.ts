@@ -34,7 +34,11 @@ export async function* discover(operands: string[], opts: DiscoverOptions): Asyn
   const ignored = opts.ignore.length ? picomatch(opts.ignore, { dot: true }) : () => false;
   const isIgnored = (p: string) => ignored(toPosix(p)) || ignored(toPosix(path.basename(p)));
   const seen = new Set<string>();
-  const once = (p: string) => (seen.has(p) ? false : (seen.add(p), true));
+  // Keyed by absolute path: `scan dir ./dir/a.png` names one file twice in two spellings.
+  const once = (p: string) => {
+    const key = path.resolve(cwd, p);
+    return seen.has(key) ? false : (seen.add(key), true);
+  };
 
   for (const operand of operands) {
     if (operand === '-') {
@@ -44,7 +48,10 @@ export async function* discover(operands: string[], opts: DiscoverOptions): Asyn
     const info = await stat(path.resolve(cwd, operand)).catch((err: NodeJS.ErrnoException) => err);
     if (!(info instanceof Error)) {
       if (info.isDirectory()) {
-        for await (const file of walk(operand, cwd, isIgnored)) if (once(file)) yield { kind: 'file', path: file };
+        for await (const found of walk(operand, cwd, isIgnored)) {
+          if (typeof found !== 'string') yield found;
+          else if (once(found)) yield { kind: 'file', path: found };
+        }
       } else if (once(operand)) {
         // A file named explicitly is always attempted, whatever its extension.
         yield { kind: 'file', path: operand };
@@ -52,29 +59,45 @@ export async function* discover(operands: string[], opts: DiscoverOptions): Asyn
       continue;
     }
     if (hasGlobChars(operand)) {
+      // Symlinked folders are not descended (fast-glob has no cycle guard), but symlinked files are
+      // kept, as in folders: fast-glob's onlyFiles would drop them, so entries are checked here.
       const matches = await fg(toPosix(operand), {
-        cwd, dot: false, onlyFiles: true, followSymbolicLinks: false, ignore: opts.ignore, suppressErrors: true,
+        cwd, dot: false, onlyFiles: false, followSymbolicLinks: false, ignore: opts.ignore, suppressErrors: true,
       });
-      if (matches.length === 0) yield { kind: 'missing', path: operand, detail: 'no files match this pattern' };
-      for (const m of matches.sort(byName)) if (once(m)) yield { kind: 'file', path: m };
+      let any = false;
+      for (const m of matches.sort(byName)) {
+        const target = await stat(path.resolve(cwd, m)).catch(() => null);
+        if (!target?.isFile()) continue;
+        any = true;
+        if (once(m)) yield { kind: 'file', path: m };
+      }
+      if (!any) yield { kind: 'missing', path: operand, detail: 'no files match this pattern' };
       continue;
     }
     yield { kind: 'missing', path: operand, detail: describeStatError(info) };
   }
 }
 
-/** Depth-first, sorted, lazy. Symlinked folders are followed once per real path, so cycles end. */
-async function* walk(root: string, cwd: string, isIgnored: (p: string) => boolean): AsyncGenerator<string> {
+/**
+ * Depth-first, sorted, lazy. Symlinked folders are followed once per real path, so cycles end.
+ * Hidden entries are skipped, files as well as folders, as the globs do (dot: false): a folder
+ * copied from a Mac is full of `._photo.jpg` resource forks that are not images.
+ * A folder that cannot be listed is reported, not silently dropped.
+ */
+async function* walk(root: string, cwd: string, isIgnored: (p: string) => boolean): AsyncGenerator<string | Source> {
   const visited = new Set<string>();
-  async function* visit(dir: string): AsyncGenerator<string> {
+  async function* visit(dir: string): AsyncGenerator<string | Source> {
     const real = await realpath(path.resolve(cwd, dir)).catch(() => null);
     if (real === null || visited.has(real)) return;
     visited.add(real);
-    const entries = await readdir(path.resolve(cwd, dir), { withFileTypes: true }).catch(() => null);
-    if (!entries) return;
+    const entries = await readdir(path.resolve(cwd, dir), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => err);
+    if (entries instanceof Error) {
+      yield { kind: 'missing', path: dir, detail: `cannot list this folder: ${describeStatError(entries)}` };
+      return;
+    }
     for (const entry of entries.sort((a, b) => byName(a.name, b.name))) {
       const child = path.join(dir, entry.name);
-      if (isIgnored(child)) continue;
+      if (entry.name.startsWith('.') || isIgnored(child)) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
@@ -83,7 +106,7 @@ async function* walk(root: string, cwd: string, isIgnored: (p: string) => boolea
         isDir = target.isDirectory();
         isFile = target.isFile();
       }
-      if (isDir && !entry.name.startsWith('.')) yield* visit(child);
+      if (isDir) yield* visit(child);
       else if (isFile && isImageName(entry.name)) yield child;
     }
   }

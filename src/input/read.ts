@@ -1,5 +1,5 @@
 /** Reads one source's bytes with the size limit applied before the whole file is in memory. */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FileError } from '../errors.js';
 import { formatBytes } from '../image/limits.js';
 
@@ -12,13 +12,48 @@ export async function readFileLimited(file: string, maxBytes: number): Promise<U
     if (info.size > maxBytes) {
       throw new FileError(413, `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit (--max-size)`);
     }
-    return new Uint8Array(await handle.readFile());
+    // stat's size is 0 for devices and pipes (/dev/zero, <(curl …)) and may be stale for a growing
+    // file, so the limit is enforced on the bytes actually read, never on the size alone.
+    return await readHandleLimited(handle, maxBytes, info.size);
   } catch (err) {
     if (err instanceof FileError) throw err;
     throw new FileError(400, `cannot read file: ${describeIoError(err as NodeJS.ErrnoException)}`);
   } finally {
     await handle?.close();
   }
+}
+
+/** sizeHint: stat's size, so a regular file is read in one go into one buffer (no extra copy). */
+async function readHandleLimited(handle: FileHandle, maxBytes: number, sizeHint: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let want = sizeHint > 0 ? sizeHint + 1 : 64 * 1024; // +1 so that the read at EOF can tell the file grew
+  for (;;) {
+    const chunk = Buffer.allocUnsafeSlow(Math.min(want, maxBytes + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) {
+      throw new FileError(413, `input is over the ${formatBytes(maxBytes)} limit (--max-size)`);
+    }
+    want = 1 << 20;
+  }
+  return chunks.length === 1 ? new Uint8Array(chunks[0].buffer, 0, total) : join(chunks, total);
+}
+
+/**
+ * Copies chunks into one Uint8Array that owns its ArrayBuffer. Buffer.concat may hand out a slice
+ * of Node's shared pool, which cannot be transferred to a worker (Node >= 21 throws DataCloneError).
+ */
+function join(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
 }
 
 /** Reads all of a stream, refusing to hold more than maxBytes (+1 to know it was over). */
@@ -33,7 +68,7 @@ export async function readStreamLimited(stream: NodeJS.ReadableStream, maxBytes:
     }
     chunks.push(buf);
   }
-  return new Uint8Array(Buffer.concat(chunks));
+  return join(chunks, total);
 }
 
 function describeIoError(err: NodeJS.ErrnoException): string {

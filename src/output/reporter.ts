@@ -38,8 +38,9 @@ export function summarise(results: Result[], seconds: number): Summary {
 }
 
 export function summaryLine(s: Summary): string {
-  const rate = s.seconds > 0 ? s.files / s.seconds : 0;
+  // A rate over a few milliseconds (all files refused at once) is noise, not throughput.
+  const rate = s.seconds >= 0.05 ? `${(s.files / s.seconds).toFixed(1)} images/s` : '–';
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const cached = s.cached ? ` · ${s.cached} from cache` : '';
-  return `${plural(s.files, 'file')} · ${s.ai} AI · ${s.real} real · ${plural(s.errors, 'error')}${cached} · ${s.seconds.toFixed(1)} s · ${rate.toFixed(1)} images/s`;
+  return `${plural(s.files, 'file')} · ${s.ai} AI · ${s.real} real · ${plural(s.errors, 'error')}${cached} · ${s.seconds.toFixed(1)} s · ${rate}`;
 }

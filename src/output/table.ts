@@ -3,6 +3,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { isError, type AnalysisResult, type Result, type Signal } from '../types.js';
 import { summaryLine, type ReporterFactory } from './reporter.js';
+import { printable } from './sanitize.js';
 
 /** Short column headers; an unknown signal key is shown as its key. */
 const SHORT: Record<string, string> = {
@@ -24,13 +25,13 @@ export const table: ReporterFactory = (ctx) => ({
         head: ['File', 'Verdict', 'AI %', 'Conf.', ...keys.map((k) => SHORT[k] ?? k)].map((h) => c.bold(h)),
         style: { head: [], border: ctx.color ? ['grey'] : [] },
       });
-      for (const r of results) t.push(isError(r) ? errorRow(r.path, r.error.status, keys.length, c) : row(r, keys, c));
+      for (const r of results) t.push(isError(r) ? errorRow(printable(r.path), r.error.status, keys.length, c) : row(r, keys, c));
       ctx.write(`${t.toString()}\n`);
     }
     const failed = results.filter(isError);
     if (failed.length) {
       ctx.write(`\n${c.red.bold('Could not analyse:')}\n`);
-      for (const f of failed) ctx.write(`  ${c.red('✗')} ${f.path}: ${f.error.detail} ${c.dim(`(${f.error.status})`)}\n`);
+      for (const f of failed) ctx.write(`  ${c.red('✗')} ${printable(f.path)}: ${printable(f.error.detail)} ${c.dim(`(${f.error.status})`)}\n`);
     }
     ctx.write(`\n${summaryLine(summary)}\n`);
   },
@@ -45,7 +46,7 @@ function signalKeys(results: AnalysisResult[]): string[] {
 function row(r: AnalysisResult, keys: string[], c: ChalkInstance): string[] {
   const verdict = r.is_ai ? c.red.bold(r.verdict) : c.green(r.verdict);
   return [
-    r.path,
+    printable(r.path),
     verdict,
     r.composite.toFixed(1),
     r.confidence.toFixed(1),

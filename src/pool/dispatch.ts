@@ -20,7 +20,9 @@ export interface DispatchOptions {
   stdin?: NodeJS.ReadableStream;
 }
 
-export async function dispatch(sources: AsyncIterable<Source>, analyser: Analyser, opts: DispatchOptions): Promise<void> {
+/** Returns how many operands matched nothing (reported as error entries too). */
+export async function dispatch(sources: AsyncIterable<Source>, analyser: Analyser, opts: DispatchOptions): Promise<{ missing: number }> {
+  let missing = 0;
   const inFlight = new Set<Promise<void>>();
   const settle = (p: Promise<Outcome>) => {
     const done: Promise<void> = p.then((o) => opts.onResult(o.result, o.cached)).finally(() => inFlight.delete(done));
@@ -29,6 +31,7 @@ export async function dispatch(sources: AsyncIterable<Source>, analyser: Analyse
   for await (const source of sources) {
     if (opts.stopped()) break;
     if (source.kind === 'missing') {
+      missing++;
       opts.onResult({ path: source.path, error: { status: 400, detail: source.detail } }, false);
       continue;
     }
@@ -43,6 +46,7 @@ export async function dispatch(sources: AsyncIterable<Source>, analyser: Analyse
     while (inFlight.size >= opts.window) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
+  return { missing };
 }
 
 async function readStdin(displayPath: string, opts: DispatchOptions): Promise<Uint8Array | Result> {

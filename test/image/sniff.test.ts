@@ -15,7 +15,7 @@ describe('sniffFormat reads the bytes, not the name', () => {
     [bytes([0, 0, 0, 0x1c], 'ftypavif', [0, 0, 0, 0], 'avifmif1'), 'image/avif', true],
     [bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'), 'image/heic', false],
     [bytes([0, 0, 0, 0x18], 'ftypmif1', [0, 0, 0, 0], 'mif1heic'), 'image/heic', false],
-    [bytes('BM', new Array(30).fill(0)), 'image/bmp', false],
+    [bytes('BM', new Array(30).fill(0)), 'image/bmp', true],
     [bytes([0xff, 0x0a]), 'image/jxl', false],
     [bytes('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/svg+xml', false],
   ])('%#: %s', (input, mime, decodable) => {

@@ -58,3 +58,13 @@ describe('summary', () => {
     expect(summaryLine(s)).toBe('3 files · 1 AI · 1 real · 1 error · 1.5 s · 2.0 images/s');
   });
 });
+
+describe('untrusted names', () => {
+  it('the table escapes control characters in paths and details instead of printing them', () => {
+    const evil: Result = { path: 'a\u001b[31mred\nb.jpg', error: { status: 400, detail: 'bad\rline' } };
+    const text = render('table', [evil]);
+    expect(text).not.toMatch(/\u001b/);
+    expect(text).toContain('a\\x1b[31mred\\x0ab.jpg');
+    expect(text).toContain('bad\\x0dline');
+  });
+});
