@@ -11,6 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ExitError } from '../errors.js';
 import { describeDetectors } from './detectors.js';
 import { SCAN_OPTIONS, type ScanOptions } from './options.js';
+import { registerRemoteCommands } from './remote.js';
 import { runScan } from './scan.js';
 import { VERSION } from '../version.js';
 
@@ -20,6 +21,7 @@ Exit codes:
   1    --fail-on ai: at least one image judged AI
   2    usage or configuration error (bad flag, nothing matched)
   3    one or more files could not be analysed (the others' results are still printed)
+  4    --remote: the API refused the key (401) or the plan has no API access (403)
   130  interrupted (Ctrl-C); results finished so far are printed
   When several apply: 2, then 130, then 1, then 3.`;
 
@@ -62,6 +64,8 @@ Examples:
       process.stdout.write(describeDetectors(Boolean(opts.json)));
       run(ExitCode.ok);
     });
+
+  registerRemoteCommands(program, run);
 
   program.addHelpText('after', EXIT_CODES_HELP);
   return program;

@@ -22,12 +22,15 @@ export interface ScanOptions {
   cache: boolean;
   cacheDir?: string;
   color?: boolean;
+  remote: boolean;
+  apiUrl?: string;
+  apiKey?: string;
 }
 
 export interface OptionSpec {
   flags: string;
   description: string;
-  group: 'Output' | 'Gating' | 'Input' | 'Limits' | 'Performance' | 'Detectors';
+  group: 'Output' | 'Gating' | 'Input' | 'Limits' | 'Performance' | 'Detectors' | 'Remote';
   default?: unknown;
   /** Shown in help instead of the raw default. */
   defaultLabel?: string;
@@ -67,4 +70,7 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { flags: '--cache', description: 'reuse results of files already analysed with the same xray and models (keyed by SHA-256)', group: 'Performance', default: false },
   { flags: '--cache-dir <dir>', description: 'where --cache keeps results', group: 'Performance', defaultLabel: '$XDG_CACHE_HOME/xray or ~/.cache/xray' },
   { flags: '--detectors <keys>', description: 'run only these detectors (comma-separated keys; see `xray detectors`)', group: 'Detectors', default: [], parse: list },
+  { flags: '--remote', description: 'send each image to the X-RAY API instead of analysing here (see docs/remote.md)', group: 'Remote', default: false },
+  { flags: '--api-url <url>', description: 'API address for --remote (env XRAY_API_URL)', group: 'Remote', defaultLabel: 'https://xray-ai.xyz' },
+  { flags: '--api-key <key>', description: 'API key for --remote; visible in the process list, so prefer XRAY_API_KEY or `xray login`', group: 'Remote' },
 ];
