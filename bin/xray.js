@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Tiny on purpose: the program lives in dist/ (built by `npm install` through the prepare script).
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+// sharp decodes on libuv's thread pool, shared by all workers; its default of 4 would cap decoding
+// on larger machines. Must be set before anything touches the pool.
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism()));
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {

@@ -9,10 +9,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ExitError } from '../errors.js';
-import { describeDetectors } from './detectors.js';
 import { SCAN_OPTIONS, type ScanOptions } from './options.js';
 import { registerRemoteCommands } from './remote.js';
-import { runScan } from './scan.js';
 import { VERSION } from '../version.js';
 
 const EXIT_CODES_HELP = `
@@ -45,6 +43,8 @@ Examples:
   xray scan uploads/ --format json --fail-on ai --threshold 70
   cat image.jpg | xray scan - --stdin-filename image.jpg`)
     .action(async (paths: string[], opts: ScanOptions) => {
+      // Loaded on demand: `xray --help` should not pay for sharp and onnxruntime.
+      const { runScan } = await import('./scan.js');
       run(await runScan(paths, opts, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }));
     });
   for (const spec of SCAN_OPTIONS) {
@@ -60,7 +60,8 @@ Examples:
     .command('detectors')
     .description('list the detectors, what each measures and what model runs')
     .option('--json', 'as JSON')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      const { describeDetectors } = await import('./detectors.js');
       process.stdout.write(describeDetectors(Boolean(opts.json)));
       run(ExitCode.ok);
     });

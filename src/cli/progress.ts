@@ -1,5 +1,4 @@
 /** A progress line on stderr for a person at a terminal; silent otherwise (CI, pipes, --quiet). */
-import ora from 'ora';
 import { printable } from '../output/sanitize.js';
 import { isError, type Result } from '../types.js';
 
@@ -11,10 +10,11 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(opts: { stream: NodeJS.WriteStream; enabled: boolean }): Progress {
+export async function createProgress(opts: { stream: NodeJS.WriteStream; enabled: boolean }): Promise<Progress> {
   if (!opts.enabled) {
     return { enabled: false, tick() {}, setTotal() {}, note: (m) => opts.stream.write(`xray: ${m}\n`), stop() {} };
   }
+  const { default: ora } = await import('ora'); // only a person at a terminal pays for it
   const started = performance.now();
   let done = 0;
   let errors = 0;

@@ -9,7 +9,10 @@ import { DEFAULT_API_URL, normaliseBaseUrl, readConfig, resolveRemote, writeConf
 import { EXIT_API_REFUSED } from '../remote/errors.js';
 import { EXIT_API_UNAVAILABLE, fetchUsage, formatUsage } from '../remote/usage.js';
 import { formatKeyList } from '../serve/keys.js';
-import { openStore, runServe, type ServeFlags } from '../serve/run.js';
+import type { ServeFlags } from '../serve/run.js';
+
+// The server side (http, the pool, SQLite) loads only for the commands that use it.
+const serveSide = () => import('../serve/run.js');
 import { PLANS, type Plan } from '../serve/store.js';
 
 export const REMOTE_EXIT_HELP = `
@@ -78,7 +81,7 @@ export function registerRemoteCommands(program: Command, setExit: (code: number)
     .option('-q, --quiet', 'no request log on stderr', false)
     .addHelpText('after', `\nMake a key first: xray keys create --plan pro --limit 500\nThen: XRAY_API_URL=http://127.0.0.1:8080 XRAY_API_KEY=xray_sk_... xray scan --remote photos/`)
     .action(async (opts: ServeFlags) => {
-      setExit(await runServe(opts, process.env, process.stderr));
+      setExit(await (await serveSide()).runServe(opts, process.env, process.stderr));
     });
 
   const keys = program.command('keys').description('manage the API keys of `xray serve` (create, list, revoke)');
@@ -90,8 +93,8 @@ export function registerRemoteCommands(program: Command, setExit: (code: number)
     .option('--limit <n>', 'checks per month (0 = unlimited)', whole('--limit', 0), 500)
     .option('--label <text>', 'a note to tell keys apart in `xray keys list`')
     .addOption(dbOption())
-    .action((opts: { plan: Plan; limit: number; label?: string; db?: string }) => {
-      const store = openStore(opts.db, process.env);
+    .action(async (opts: { plan: Plan; limit: number; label?: string; db?: string }) => {
+      const store = (await serveSide()).openStore(opts.db, process.env);
       try {
         const { key, row } = store.create(opts.plan, opts.limit, opts.label);
         process.stdout.write(`${key}\n`);
@@ -106,8 +109,8 @@ export function registerRemoteCommands(program: Command, setExit: (code: number)
     .description('list keys (prefix only), plans and this month\'s use')
     .option('--json', 'as JSON')
     .addOption(dbOption())
-    .action((opts: { json?: boolean; db?: string }) => {
-      const store = openStore(opts.db, process.env);
+    .action(async (opts: { json?: boolean; db?: string }) => {
+      const store = (await serveSide()).openStore(opts.db, process.env);
       try {
         const rows = store.list();
         process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatKeyList(rows));
@@ -121,8 +124,8 @@ export function registerRemoteCommands(program: Command, setExit: (code: number)
     .description('revoke a key by its id or listed prefix; requests with it then get 401')
     .argument('<key>', 'id or prefix from `xray keys list`')
     .addOption(dbOption())
-    .action((which: string, opts: { db?: string }) => {
-      const store = openStore(opts.db, process.env);
+    .action(async (which: string, opts: { db?: string }) => {
+      const store = (await serveSide()).openStore(opts.db, process.env);
       try {
         const row = store.revoke(which);
         process.stderr.write(`xray: key #${row.id} (${row.prefix}…) revoked\n`);

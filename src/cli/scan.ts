@@ -9,9 +9,8 @@ import { dispatch } from '../pool/dispatch.js';
 import { defaultCacheDir } from '../pool/cache.js';
 import { safeWorkerCount } from '../pool/selftest.js';
 import { REPORTERS } from '../output/index.js';
-import { summarise } from '../output/reporter.js';
+import { Tally } from '../output/reporter.js';
 import { createRemoteForScan } from '../remote/scan.js';
-import { isError, type Result } from '../types.js';
 import type { ScanOptions } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -45,7 +44,7 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   if (first.length === 0) throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
   const analyser = remote ?? await chooseAnalyser(first.length === 1 ? 0 : opts.concurrency ?? defaultConcurrency(), io, opts.quiet);
 
-  const progress = createProgress({ stream: io.stderr, enabled: !opts.quiet && Boolean(io.stderr.isTTY) && !io.env.CI });
+  const progress = await createProgress({ stream: io.stderr, enabled: !opts.quiet && Boolean(io.stderr.isTTY) && !io.env.CI });
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(ExitCode.interrupted); // second Ctrl-C: the user means it
@@ -57,7 +56,7 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   if (progress.enabled) countSources(operands, opts).then((n) => progress.setTotal(n), () => {});
 
   const started = performance.now();
-  const results: Result[] = [];
+  const tally = new Tally();
   let cached = 0;
   let missing = 0;
   try {
@@ -68,9 +67,9 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
       stdin: io.stdin,
       cacheDir: opts.cache || opts.cacheDir ? path.resolve(opts.cacheDir ?? defaultCacheDir(io.env)) : undefined,
       onResult(result, fromCache) {
-        results.push(result);
+        tally.add(result);
         if (fromCache) cached++;
-        reporter.onResult?.(result);
+        reporter.onResult(result);
         progress.tick(result);
       },
     }));
@@ -83,18 +82,17 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   if (refused) throw refused;
   if (!opts.quiet) for (const note of remote?.notes() ?? []) io.stderr.write(`xray: ${note}\n`);
 
-  results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const summary = { ...summarise(results, (performance.now() - started) / 1000), cached };
-  reporter.finish(results, summary);
+  const summary = tally.summary((performance.now() - started) / 1000, cached);
+  reporter.finish(summary);
   if (out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
-  if (missing > 0 && missing === results.length) {
+  if (missing > 0 && missing === summary.files) {
     io.stderr.write('xray: nothing to scan: no given path exists or matches\n');
     return ExitCode.usage;
   }
   if (interrupted) return ExitCode.interrupted;
   if (opts.failOn === 'ai' && summary.ai > 0) return ExitCode.gateTripped;
-  if (results.some(isError)) return ExitCode.fileErrors;
+  if (summary.errors > 0) return ExitCode.fileErrors;
   return ExitCode.ok;
 }
 

@@ -5,7 +5,6 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
 import picomatch from 'picomatch';
 
 /** Extensions picked up inside folders. Formats we cannot decode are listed so the user hears about them. */
@@ -61,6 +60,7 @@ export async function* discover(operands: string[], opts: DiscoverOptions): Asyn
     if (hasGlobChars(operand)) {
       // Symlinked folders are not descended (fast-glob has no cycle guard), but symlinked files are
       // kept, as in folders: fast-glob's onlyFiles would drop them, so entries are checked here.
+      const { default: fg } = await import('fast-glob'); // only globs need it
       const matches = await fg(toPosix(operand), {
         cwd, dot: false, onlyFiles: false, followSymbolicLinks: false, ignore: opts.ignore, suppressErrors: true,
       });

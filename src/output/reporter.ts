@@ -1,4 +1,8 @@
-/** The contract every output format implements; reporters only format Results. */
+/**
+ * The contract every output format implements; reporters only format Results.
+ * Each reporter keeps only what it needs to print (NDJSON nothing, JSON one string per file), so a
+ * scan of 100,000 files does not hold 100,000 result objects.
+ */
 import type { Result } from '../types.js';
 
 export interface Summary {
@@ -17,24 +21,40 @@ export interface ReporterContext {
 }
 
 export interface Reporter {
-  /** Each result as it finishes (in completion order); streaming formats write here. */
-  onResult?(result: Result): void;
-  /** All results, sorted by path, once the scan ends. */
-  finish(results: Result[], summary: Summary): void;
+  /** Each result as it finishes (in completion order). */
+  onResult(result: Result): void;
+  /** Once the scan ends; formats that print sorted output print here, sorted by path. */
+  finish(summary: Summary): void;
 }
 
 export type ReporterFactory = (ctx: ReporterContext) => Reporter;
 
-export function summarise(results: Result[], seconds: number): Summary {
-  let ai = 0;
-  let real = 0;
-  let errors = 0;
-  for (const r of results) {
-    if ('error' in r) errors++;
-    else if (r.is_ai) ai++;
-    else real++;
+export const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Counts as results arrive, so nobody has to keep them for the summary. */
+export class Tally {
+  files = 0;
+  ai = 0;
+  real = 0;
+  errors = 0;
+
+  add(r: Result): void {
+    this.files++;
+    if ('error' in r) this.errors++;
+    else if (r.is_ai) this.ai++;
+    else this.real++;
   }
-  return { files: results.length, ai, real, errors, seconds };
+
+  summary(seconds: number, cached = 0): Summary {
+    return { files: this.files, ai: this.ai, real: this.real, errors: this.errors, seconds, cached };
+  }
+}
+
+export function summarise(results: Result[], seconds: number): Summary {
+  const tally = new Tally();
+  for (const r of results) tally.add(r);
+  const { cached: _, ...summary } = tally.summary(seconds);
+  return summary;
 }
 
 export function summaryLine(s: Summary): string {

@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { isError, type AnalysisResult, type Result, type Signal } from '../types.js';
-import { summaryLine, type ReporterFactory } from './reporter.js';
+import { byPath, summaryLine, type ReporterFactory } from './reporter.js';
 import { printable } from './sanitize.js';
 
 /** Short column headers; an unknown signal key is shown as its key. */
@@ -15,8 +15,14 @@ const SHORT: Record<string, string> = {
   provenance: 'Prov.',
 };
 
-export const table: ReporterFactory = (ctx) => ({
-  finish(results, summary) {
+export const table: ReporterFactory = (ctx) => {
+  const results: Result[] = [];
+  return {
+  onResult(result) {
+    results.push(result);
+  },
+  finish(summary) {
+    results.sort(byPath);
     const c = new Chalk({ level: ctx.color ? 1 : 0 });
     const analysed = results.filter((r): r is AnalysisResult => !isError(r));
     const keys = signalKeys(analysed);
@@ -35,7 +41,8 @@ export const table: ReporterFactory = (ctx) => ({
     }
     ctx.write(`\n${summaryLine(summary)}\n`);
   },
-});
+  };
+};
 
 function signalKeys(results: AnalysisResult[]): string[] {
   const keys: string[] = [];

@@ -5,7 +5,6 @@
  * terminating one inside onnxruntime's session.run() aborts the whole process.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import type { Outcome, Task } from './worker.js';
 
 export interface Analyser {
@@ -17,7 +16,8 @@ export interface Analyser {
 
 export const defaultConcurrency = () => Math.max(1, availableParallelism());
 
-export function createPool(workers: number): Analyser {
+export async function createPool(workers: number): Promise<Analyser> {
+  const { Piscina } = await import('piscina'); // a one-file scan never needs it
   const pool = new Piscina({
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: workers,

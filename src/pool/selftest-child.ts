@@ -8,7 +8,7 @@ if (process.env.XRAY_SELFTEST_CRASH) process.abort(); // test hook: behave like 
 
 const { data } = await sharp({ create: { width: 96, height: 96, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
   .png().toBuffer({ resolveWithObject: true });
-const pool = createPool(workers);
+const pool = await createPool(workers);
 const outcomes = await Promise.all(
   Array.from({ length: workers }, (_, i) => pool.analyse({
     bytes: new Uint8Array(data),

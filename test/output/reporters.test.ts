@@ -21,16 +21,19 @@ const bad: Result = { path: 'broken.jpg', error: { status: 400, detail: 'the fil
 function render(format: string, results: Result[], color = false) {
   let text = '';
   const reporter = REPORTERS[format]({ write: (t) => { text += t; }, color });
-  for (const r of results) reporter.onResult?.(r);
-  reporter.finish(results, summarise(results, 2));
+  for (const r of results) reporter.onResult(r);
+  reporter.finish(summarise(results, 2));
   return text;
 }
 
 describe('reporters', () => {
   const results = [ok('a.png', 80), bad, ok('c.png', 10)];
 
-  it('json is exactly the array of results', () => {
-    expect(JSON.parse(render('json', results))).toEqual(results);
+  it('json is exactly the array of results, sorted by path, formatted as JSON.stringify would', () => {
+    const sorted = [...results].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const text = render('json', [results[2], results[0], results[1]]);
+    expect(text).toBe(`${JSON.stringify(sorted, null, 2)}\n`);
+    expect(render('json', [])).toBe('[]\n');
   });
 
   it('ndjson writes one parseable line per result as it arrives', () => {
