@@ -1,0 +1,128 @@
+/**
+ * Frequency Anomaly: how the luminance spectrum falls off and whether it carries periodic peaks.
+ * Camera images have roughly power-law spectra with sensor noise filling the top band; generators
+ * tend to produce smoother (steeper-falling) spectra, and up-sampling layers leave peaks at
+ * fractions of the sampling rate. JPEG also removes high frequencies, which is why the score
+ * mapping is fitted on JPEG-re-encoded crops of both classes (see tools/fit/).
+ */
+import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
+import { hann, powerSpectrum2d, radialProfile, signedFreq } from './maths/fft.js';
+import { floorPow2, tileGrid, tileLuma } from './maths/image.js';
+import { mean, quantile, slope } from './maths/stats.js';
+import { fittedOutput, type FeatureResult } from './fitted.js';
+
+export const FREQ_TILE = 128;
+export const FREQ_TILES_PER_SIDE = 4;
+export const MIN_SIDE = 32;
+/** Below this luminance variance a tile is flat (sky, blank page): its spectrum is only quantisation. */
+const FLAT_VARIANCE = 0.5;
+
+export const FREQUENCY_FEATURES = ['hfSlope', 'midSlope', 'hfRatio', 'flatness', 'peakMean', 'peakMax'] as const;
+
+/** Features of one n×n luminance tile, in FREQUENCY_FEATURES order. */
+export function tileSpectrumFeatures(luma: Float64Array, n: number): number[] {
+  const m = mean(luma);
+  const w = hann(n);
+  const x = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) x[j * n + i] = (luma[j * n + i] - m) * w[i] * w[j];
+  const power = powerSpectrum2d(x, n);
+  const prof = radialProfile(power, n);
+  const tiny = 1e-12;
+
+  const fitBand = (lo: number, hi: number): number => {
+    const lx: number[] = [], ly: number[] = [];
+    for (let r = Math.max(1, Math.round(lo * n)); r <= Math.round(hi * n); r++) {
+      lx.push(Math.log10(r / n));
+      ly.push(Math.log10(prof[r] + tiny));
+    }
+    return slope(lx, ly);
+  };
+  const hfSlope = fitBand(1 / 8, 1 / 2);
+  const midSlope = fitBand(1 / 32, 1 / 8);
+
+  // Share of the (non-DC) energy above a quarter of the sampling rate, from the 2-D bins so the
+  // corners (the very highest frequencies) count too.
+  let total = 0, high = 0;
+  for (let v = 0; v < n; v++) {
+    const fv = signedFreq(v, n);
+    for (let u = 0; u < n; u++) {
+      if (u === 0 && v === 0) continue;
+      const fu = signedFreq(u, n);
+      const p = power[v * n + u];
+      total += p;
+      if (fu * fu + fv * fv > (n / 4) * (n / 4)) high += p;
+    }
+  }
+  const hfRatio = Math.log10((high + tiny) / (total + tiny));
+
+  // Spectral flatness (geometric / arithmetic mean) of the top band of the radial profile.
+  let logSum = 0, linSum = 0, count = 0;
+  for (let r = n / 4; r <= n / 2; r++) {
+    logSum += Math.log(prof[r] + tiny);
+    linSum += prof[r] + tiny;
+    count++;
+  }
+  const flatness = Math.exp(logSum / count) / (linSum / count);
+
+  const peaks = periodicPeaks(power, n);
+  return [hfSlope, midSlope, hfRatio, flatness, mean(peaks), Math.max(...peaks)];
+}
+
+/**
+ * log10(power at k·n/4 / median of the surrounding ring) for the 15 non-DC points of the
+ * quarter-rate grid: where 2× and 4× up-sampling (and 8-px block grids at n/8 multiples of n/4)
+ * put their replicas.
+ */
+export function periodicPeaks(power: Float64Array, n: number): number[] {
+  const out: number[] = [];
+  const ring: number[] = [];
+  for (let a = 0; a < 4; a++) {
+    for (let b = 0; b < 4; b++) {
+      if (a === 0 && b === 0) continue;
+      const cu = (a * n) / 4, cv = (b * n) / 4;
+      ring.length = 0;
+      for (let dv = -3; dv <= 3; dv++) {
+        for (let du = -3; du <= 3; du++) {
+          if (Math.max(Math.abs(du), Math.abs(dv)) < 2) continue; // skip the window's main lobe
+          const u = (cu + du + n) % n, v = (cv + dv + n) % n;
+          ring.push(power[v * n + u]);
+        }
+      }
+      const ref = quantile(ring, 0.5);
+      out.push(Math.log10((power[cv * n + cu] + 1e-12) / (ref + 1e-12)));
+    }
+  }
+  return out;
+}
+
+/** Tile-averaged spectral features of an RGB image, or why there are none. */
+export function frequencyFeatures(rgb: ArrayLike<number>, width: number, height: number): FeatureResult {
+  const side = Math.min(width, height);
+  if (side < MIN_SIDE) return { ok: false, reason: `the image is ${width}×${height}, too small for a spectrum (needs ${MIN_SIDE} px a side)` };
+  const size = Math.min(FREQ_TILE, floorPow2(side));
+  const rows: number[][] = [];
+  for (const t of tileGrid(width, height, size, FREQ_TILES_PER_SIDE)) {
+    const luma = tileLuma(rgb, width, t);
+    const m = mean(luma);
+    let v = 0;
+    for (let i = 0; i < luma.length; i++) v += (luma[i] - m) ** 2;
+    if (v / luma.length < FLAT_VARIANCE) continue;
+    rows.push(tileSpectrumFeatures(luma, size));
+  }
+  if (rows.length === 0) return { ok: false, reason: 'every sampled tile is flat (no texture), so there is no spectrum to judge' };
+  const features = FREQUENCY_FEATURES.map((_, k) => mean(rows.map((r) => r[k])));
+  return { ok: true, features, names: [...FREQUENCY_FEATURES], tiles: rows.length, tileSize: size };
+}
+
+export const frequencyAnomaly: Detector = {
+  key: 'frequencyAnomaly',
+  name: 'Frequency Anomaly',
+  model: `2-D FFT (fft.js) of up to ${FREQ_TILES_PER_SIDE ** 2} Hann-windowed ${FREQ_TILE}×${FREQ_TILE} luminance tiles; ${FREQUENCY_FEATURES.length} spectral features → logistic mapping fitted on source-held-out corpus crops (models/statistical.json)`,
+  desc: 'Spatial-frequency analysis: generated images tend to have smoother spectra and periodic peaks from up-sampling (JPEG compression can mimic this)',
+  analyse(img: DecodedImage): DetectorOutput {
+    return fittedOutput('frequencyAnomaly', frequencyFeatures(img.data, img.width, img.height), {
+      hi: 'the spectrum falls off more like a generated image than a camera photo',
+      lo: 'the spectrum falls off more like a camera photo than a generated image',
+    });
+  },
+};
