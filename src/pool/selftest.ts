@@ -2,7 +2,7 @@
  * Some onnxruntime-node releases crash the process when several worker threads load it. A crash
  * inside a native module cannot be caught, so the check runs in a child process: N threads each
  * analyse a small generated image. If the child dies, fall back to 1 worker, then to the main
- * thread, with a warning. The verdict is remembered per Node/xray version and worker count.
+ * thread, with a warning. A pass is remembered per Node/xray version and worker count.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -25,9 +25,10 @@ export async function safeWorkerCount(wanted: number, stateDir: string, env = pr
   const known = await readKnown(file);
   const passes = async (n: number) => {
     const id = `${key}|${n}`;
-    if (id in known && !env.XRAY_SELFTEST_CRASH) return known[id];
+    if (known[id] && !env.XRAY_SELFTEST_CRASH) return true;
     const ok = await childPasses(n, env);
-    known[id] = ok;
+    // Only a pass is remembered: a failure under a passing load spike must not slow every later run.
+    if (ok) known[id] = true;
     return ok;
   };
   let outcome: SelfTestOutcome = { workers: wanted };
