@@ -11,6 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ExitError } from '../errors.js';
 import { SCAN_OPTIONS, type ScanOptions } from './options.js';
 import { registerRemoteCommands } from './remote.js';
+import { registerEvalCommand } from './eval.js';
 import { VERSION } from '../version.js';
 
 const EXIT_CODES_HELP = `
@@ -67,6 +68,7 @@ Examples:
     });
 
   registerRemoteCommands(program, run);
+  registerEvalCommand(program, run);
 
   program.addHelpText('after', EXIT_CODES_HELP);
   return program;

@@ -1,8 +1,10 @@
 /**
- * Interim fusion: Signals → composite, is_ai, verdict, confidence (spec rules).
- * A logistic model over the signals' scores, fitted on source-held-out predictions (tools/fit),
- * read from models/fusion.json. Its inputs are scores only, never format, size or shape.
- * Issue 7 replaces this with a calibrated stacker; keep callers on `fuse` only.
+ * Fusion: Signals → composite, is_ai, verdict, confidence (spec rules).
+ * A logistic stacker over the logits of the signals' scores, fitted on their source-held-out
+ * predictions (tools/fit/fit-fusion.mjs, src/fusion/stacker.ts), read from models/fusion.json.
+ * Its inputs are scores only, never format, size, shape or metadata presence; a signal the model
+ * has no fitted weight for (e.g. a neural one added later) is left out, never hand-weighted.
+ * See docs/fusion.md for what the composite means and how well it is calibrated.
  */
 import { readFileSync } from 'node:fs';
 import { modelPath } from '../models.js';
@@ -16,6 +18,8 @@ export interface FusionModel {
   weights: Record<string, number>;
   /** Value of x used when a signal is missing (its mean over the fit data), so absence moves nothing. */
   impute: Record<string, number>;
+  /** AI share the intercept was fitted for (0.5 = even odds); absent in version-1 files. */
+  prior?: number;
 }
 
 let cached: FusionModel | null = null;
@@ -40,7 +44,7 @@ export const toLogit = (score: number) => {
   const p = clamp(score / 100, 0.001, 0.999);
   return Math.log(p / (1 - p));
 };
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /**
@@ -53,12 +57,19 @@ export function fusedProbability(signals: Signal[], model: FusionModel): number 
   const decisive = signals.find((s) => s.evidence?.decisive === true && s.score !== null);
   if (decisive) return decisive.score! / 100;
 
+  const scores: Record<string, number | null> = {};
+  for (const s of signals) if (model.inputs.includes(s.key)) scores[s.key] = s.score;
+  return probabilityFromScores(scores, model);
+}
+
+/** The model alone, on a key → score map (null or absent = missing); null when no input is present. */
+export function probabilityFromScores(scores: Record<string, number | null | undefined>, model: FusionModel): number | null {
   let z = model.intercept;
   let present = 0;
   for (const key of model.inputs) {
-    const signal = signals.find((s) => s.key === key);
-    if (signal && signal.score !== null) {
-      z += (model.weights[key] ?? 0) * toLogit(signal.score);
+    const score = scores[key];
+    if (score !== null && score !== undefined) {
+      z += (model.weights[key] ?? 0) * toLogit(score);
       present++;
     } else {
       z += (model.weights[key] ?? 0) * (model.impute[key] ?? 0);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Fits the score mappings of the three statistical detectors and the interim fusion weights.
+// Fits the score mappings of the three statistical detectors (and reports a baseline fusion).
 //   npm run build && node tools/fit/fit-statistical.mjs [corpusDir]
 // Features come from the compiled detector code in dist/, so fitting and inference share one
-// implementation. Writes models/statistical.json and models/fusion.json, prints a report.
+// implementation. Writes models/statistical.json and prints a report; then run fit-fusion.mjs for models/fusion.json.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -122,7 +122,7 @@ writeFileSync(join(root, 'models/statistical.json'), JSON.stringify({ version: 1
 
 const fusion = fitFusion(rows, heldOut, Object.keys(DETECTORS));
 fusion.metrics.data = { manifestSha256: manifestSha, images: data.images, protocol: PROTOCOL.crop };
-writeFileSync(join(root, 'models/fusion.json'), JSON.stringify(fusion, null, 1) + '\n');
+// models/fusion.json is the stacker's (tools/fit/fit-fusion.mjs, run after this); this baseline is reported only.
 
 const tTotal = (Date.now() - t0) / 1000;
 const fmt = (x) => (x === null || Number.isNaN(x) ? '  —  ' : x.toFixed(3));
