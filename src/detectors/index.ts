@@ -6,9 +6,13 @@ import type { Detector } from '../types.js';
 import { colorCoherence } from './colorCoherence.js';
 import { frequencyAnomaly } from './frequencyAnomaly.js';
 import { noiseDistribution } from './noiseDistribution.js';
+import { primaryNeural } from './primaryNeural.js';
+import { secondaryNeural } from './secondaryNeural.js';
 import { provenance } from './provenance.js';
 
-export const DETECTORS: readonly Detector[] = [frequencyAnomaly, noiseDistribution, colorCoherence, provenance];
+export const DETECTORS: readonly Detector[] = [
+  primaryNeural, secondaryNeural, frequencyAnomaly, noiseDistribution, colorCoherence, provenance,
+];
 
 export const listDetectorKeys = () => DETECTORS.map((d) => d.key);
 
