@@ -44,7 +44,11 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   if (first.length === 0) throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
   const analyser = remote ?? await chooseAnalyser(first.length === 1 ? 0 : opts.concurrency ?? defaultConcurrency(), io, opts.quiet);
 
-  const progress = await createProgress({ stream: io.stderr, enabled: !opts.quiet && Boolean(io.stderr.isTTY) && !io.env.CI });
+  // A terminal that reports no width (some pseudo-terminals) sends ora into an endless redraw: no spinner there.
+  const progress = await createProgress({
+    stream: io.stderr,
+    enabled: !opts.quiet && Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && !io.env.CI,
+  });
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(ExitCode.interrupted); // second Ctrl-C: the user means it

@@ -215,6 +215,17 @@ describe.skipIf(!hasScript)('colour on a terminal', () => {
     const cmd = `${env} '${process.execPath}' '${BIN}' scan bad.jpg 2>/dev/null`;
     return spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: work, encoding: 'utf8', timeout: 60_000 }).stdout;
   };
+  it('shows progress on a terminal and never hangs, even on one that reports no width', () => {
+    const scan = (setup: string) => spawnSync('script', ['-qec', `${setup} '${process.execPath}' '${BIN}' scan good`, '/dev/null'],
+      { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    const noWidth = scan('stty cols 0 2>/dev/null;');
+    expect(noWidth.status, noWidth.stdout.slice(-500)).toBe(0);
+    expect(noWidth.stdout).toMatch(/\d+ files? · /);
+    const wide = scan('stty cols 120 rows 40;');
+    expect(wide.status).toBe(0);
+    expect(wide.stdout).toMatch(/images\/s/);
+  });
+
   it('is used on a terminal and dropped with NO_COLOR', () => {
     expect(onTty('env -u NO_COLOR')).toMatch(ANSI); // proves the NO_COLOR check below can fail
     const plain = onTty('NO_COLOR=1');
