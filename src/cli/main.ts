@@ -76,6 +76,12 @@ Examples:
 
 
 export async function main(argv = process.argv): Promise<void> {
+  // `xray scan … | head -1`: the reader has all it wanted. Stop quietly, as ripgrep does, rather
+  // than die with a stack trace and an exit code that a pipeline would read as a finding.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw err;
+  });
   let code: number = ExitCode.ok;
   const program = buildProgram((c) => { code = c; });
   try {

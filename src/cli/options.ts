@@ -39,7 +39,8 @@ export interface OptionSpec {
 }
 
 const number = (name: string, min: number, max: number) => (value: string) => {
-  const n = Number(value);
+  // Number('') is 0 and Number('0x40') is 64: accept plain decimals only.
+  const n = /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number from ${min} to ${max}, got "${value}"`);
   return n;
 };

@@ -7,15 +7,13 @@
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
 import { hann, powerSpectrum2d, radialProfile, signedFreq } from './maths/fft.js';
-import { floorPow2, tileGrid, tileLuma } from './maths/image.js';
+import { floorPow2, isFlat, tileGrid, tileLuma } from './maths/image.js';
 import { mean, quantile, slope } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
 
 export const FREQ_TILE = 128;
 export const FREQ_TILES_PER_SIDE = 4;
 export const MIN_SIDE = 32;
-/** Below this luminance variance a tile is flat (sky, blank page): its spectrum is only quantisation. */
-const FLAT_VARIANCE = 0.5;
 
 export const FREQUENCY_FEATURES = ['hfSlope', 'midSlope', 'hfRatio', 'flatness', 'peakMean', 'peakMax'] as const;
 
@@ -103,10 +101,7 @@ export function frequencyFeatures(rgb: ArrayLike<number>, width: number, height:
   const rows: number[][] = [];
   for (const t of tileGrid(width, height, size, FREQ_TILES_PER_SIDE)) {
     const luma = tileLuma(rgb, width, t);
-    const m = mean(luma);
-    let v = 0;
-    for (let i = 0; i < luma.length; i++) v += (luma[i] - m) ** 2;
-    if (v / luma.length < FLAT_VARIANCE) continue;
+    if (isFlat(luma)) continue; // a flat tile's spectrum is only quantisation
     rows.push(tileSpectrumFeatures(luma, size));
   }
   if (rows.length === 0) return { ok: false, reason: 'every sampled tile is flat (no texture), so there is no spectrum to judge' };

@@ -6,7 +6,7 @@
  * 16×16 blocks of a bounded, deterministic set of tiles.
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
-import { floorPow2, medianResidual, tileGrid, tileLuma } from './maths/image.js';
+import { floorPow2, isFlat, medianResidual, tileGrid, tileLuma } from './maths/image.js';
 import { mean, pearson, quantile, slope, std } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
 
@@ -79,12 +79,16 @@ export function noiseFeatures(rgb: ArrayLike<number>, width: number, height: num
   const size = Math.min(NOISE_TILE, floorPow2(side));
   const tiles = tileGrid(width, height, size, NOISE_TILES_PER_SIDE);
   const brightness: number[] = [], noiseVar: number[] = [];
+  let textured = 0;
   for (const t of tiles) {
     const luma = tileLuma(rgb, width, t);
+    if (!isFlat(luma)) textured++;
     const s = blockStats(luma, medianResidual(luma, size, size), size, size, BLOCK);
     brightness.push(...s.brightness);
     noiseVar.push(...s.noiseVar);
   }
+  // Only an image with no texture anywhere is refused; the fitted features still use every tile.
+  if (textured === 0) return { ok: false, reason: 'every sampled tile is flat (no texture), so there is no noise to judge' };
   const features = noiseFeaturesFromBlocks({ brightness: Float64Array.from(brightness), noiseVar: Float64Array.from(noiseVar) });
   return { ok: true, features, names: [...NOISE_FEATURES], tiles: tiles.length, tileSize: size };
 }

@@ -66,6 +66,7 @@ export async function* discover(operands: string[], opts: DiscoverOptions): Asyn
       });
       let any = false;
       for (const m of matches.sort(byName)) {
+        if (isIgnored(m)) continue; // same rule as in folders: fast-glob's ignore wants full-path patterns
         const target = await stat(path.resolve(cwd, m)).catch(() => null);
         if (!target?.isFile()) continue;
         any = true;

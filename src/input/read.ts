@@ -1,11 +1,16 @@
 /** Reads one source's bytes with the size limit applied before the whole file is in memory. */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { FileError } from '../errors.js';
 import { formatBytes } from '../image/limits.js';
 
 export async function readFileLimited(file: string, maxBytes: number): Promise<Uint8Array> {
   let handle;
   try {
+    // Opening a named pipe blocks until a writer appears, which may be never: refuse it before open.
+    const kind = await stat(file);
+    if (kind.isFIFO() || kind.isSocket()) {
+      throw new FileError(400, `is a ${kind.isFIFO() ? 'named pipe' : 'socket'}, not a file (to analyse a stream, pipe it to \`xray scan -\`)`);
+    }
     handle = await open(file, 'r');
     const info = await handle.stat();
     if (info.isDirectory()) throw new FileError(400, 'is a folder, not a file');

@@ -66,3 +66,14 @@ describe('noiseFeatures', () => {
     expect(out.interp).toMatch(/too small/);
   });
 });
+
+describe('an image with no texture', () => {
+  it('is not judged (score null), rather than given an invented score', async () => {
+    const width = 64, height = 64;
+    const data = new Uint8Array(width * height * 3);
+    for (let i = 0; i < data.length; i += 3) { data[i] = 200; data[i + 1] = 30; data[i + 2] = 30; }
+    const out = await noiseDistribution.analyse({ data, width, height, grayscale: false, format: 'image/png', fileSize: 1, filename: 'flat.png', bytes: new Uint8Array() });
+    expect(out.score).toBeNull();
+    expect(out.interp).toMatch(/flat/);
+  });
+});

@@ -182,6 +182,21 @@ describe('exit codes', () => {
     expect(run.stderr).toMatch(/nothing to scan/);
   });
 
+  it('2 for a threshold that is not a plain number (empty, hex), instead of reading it as 0', async () => {
+    for (const bad of ['', '0x40', ' ']) {
+      const run = await xray(['scan', 'good', '--threshold', bad], { cwd: work });
+      expect(run.code, bad).toBe(2);
+      expect(run.stderr).toMatch(/--threshold/);
+    }
+  });
+
+  it('stops quietly, exit 0 and no stack trace, when the reader closes the pipe early', () => {
+    // `true` exits without reading, so xray's write always meets a closed pipe (EPIPE).
+    const run = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' scan good --json | true`], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+
   it('2 when no given path exists or matches, each still reported; 3 when only some are missing', async () => {
     const none = await xray(['scan', 'no-such-dir', 'no-*.png', '--json'], { cwd: work });
     expect(none.code).toBe(2);

@@ -64,6 +64,11 @@ describe('discover', () => {
     expect(noGif).toContain('tree/sub/c.webp');
   });
 
+  it('applies --ignore to glob matches by the same rule as in folders', async () => {
+    const viaGlob = paths(await list(['tree/sub/**/*'], ['*.gif']));
+    expect(viaGlob).toEqual(['tree/sub/c.webp']);
+  });
+
   it('applies --ignore to absolute operands too', async () => {
     const found = paths(await list([path.join(root, 'tree')], ['**/skipme/**']));
     expect(found).toContain(path.join(root, 'tree', 'a.png'));

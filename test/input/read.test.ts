@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,5 +41,15 @@ describe('readStreamLimited', () => {
 
   it('refuses more than the limit with 413', async () => {
     await expect(readStreamLimited(Readable.from([Buffer.alloc(6), Buffer.alloc(6)]), 10)).rejects.toMatchObject({ status: 413 });
+  });
+});
+
+describe('special files', () => {
+  it('refuses a named pipe at once instead of waiting for a writer', async () => {
+    const fifo = path.join(dir, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    const started = Date.now();
+    await expect(readFileLimited(fifo, 1000)).rejects.toMatchObject({ status: 400, detail: expect.stringMatching(/named pipe/) });
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

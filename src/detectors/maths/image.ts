@@ -143,3 +143,15 @@ export function tilesAreGray(rgb: ArrayLike<number>, width: number, tiles: Tile[
   }
   return true;
 }
+
+/** Below this luminance variance a tile is flat (sky, blank page): it carries no texture to judge. */
+export const FLAT_VARIANCE = 0.5;
+
+export function isFlat(luma: ArrayLike<number>): boolean {
+  let m = 0;
+  for (let i = 0; i < luma.length; i++) m += luma[i];
+  m /= luma.length;
+  let v = 0;
+  for (let i = 0; i < luma.length; i++) v += (luma[i] - m) ** 2;
+  return v / luma.length < FLAT_VARIANCE;
+}
