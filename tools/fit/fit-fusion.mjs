@@ -8,10 +8,10 @@
 // columns path,view,score (score 0-100, source held out; path as in manifest.csv; view one of
 // raw, jpeg90, jpeg75, down90). Level 2: the stacker (src/fusion/stacker.ts), validated by a second
 // leave-one-source-out (refitted per held-out source), then fitted on everything.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { featureCacheFile } from './feature-cache.mjs';
 import { parseCsv, PROTOCOL, readManifest } from './corpus.mjs';
 import { applyFitted, crossValidate } from './cv.mjs';
 import { fitStacker } from '../../dist/fusion/stacker.js';
@@ -28,14 +28,7 @@ const oofSpecs = args.flatMap((a, i) => (a === '--oof' ? [args[i + 1]] : []));
 const STAT_KEYS = ['frequencyAnomaly', 'noiseDistribution', 'colorCoherence'];
 const VIEWS = ['raw', 'jpeg90', 'jpeg75', 'down90'];
 
-// The same cache key as fit-statistical.mjs: features of the compiled detector code on this manifest.
-const manifestSha = createHash('sha256').update(readFileSync(join(corpusDir, 'manifest.csv'))).digest('hex');
-const codeHash = createHash('sha256');
-const featureCode = ['frequencyAnomaly.js', 'noiseDistribution.js', 'colorCoherence.js',
-  ...readdirSync(join(root, 'dist/detectors/maths')).filter((f) => f.endsWith('.js')).sort().map((f) => `maths/${f}`)];
-for (const f of featureCode) codeHash.update(readFileSync(join(root, 'dist/detectors', f)));
-codeHash.update(readFileSync(join(here, 'corpus.mjs'))).update(manifestSha);
-const cacheFile = join(here, '.cache', `rows-${codeHash.digest('hex').slice(0, 16)}.json`);
+const { manifestSha, cacheFile } = featureCacheFile(root, here, corpusDir);
 if (!existsSync(cacheFile)) {
   console.error(`no cached features for this code and corpus (${cacheFile}): run node tools/fit/fit-statistical.mjs first`);
   process.exit(2);

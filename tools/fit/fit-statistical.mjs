@@ -3,10 +3,10 @@
 //   npm run build && node tools/fit/fit-statistical.mjs [corpusDir]
 // Features come from the compiled detector code in dist/, so fitting and inference share one
 // implementation. Writes models/statistical.json and prints a report; then run fit-fusion.mjs for models/fusion.json.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { featureCacheFile } from './feature-cache.mjs';
 import sharp from 'sharp';
 import { frequencyFeatures } from '../../dist/detectors/frequencyAnomaly.js';
 import { noiseFeatures } from '../../dist/detectors/noiseDistribution.js';
@@ -27,16 +27,9 @@ const DETECTORS = {
 
 const t0 = Date.now();
 const manifest = readManifest(corpusDir);
-const manifestSha = createHash('sha256').update(readFileSync(join(corpusDir, 'manifest.csv'))).digest('hex');
-
 // Features are cached per (feature code, crop code, manifest): refitting after a change to the
 // fitting alone then takes seconds instead of minutes.
-const codeHash = createHash('sha256');
-const featureCode = ['frequencyAnomaly.js', 'noiseDistribution.js', 'colorCoherence.js',
-  ...readdirSync(join(root, 'dist/detectors/maths')).filter((f) => f.endsWith('.js')).sort().map((f) => `maths/${f}`)];
-for (const f of featureCode) codeHash.update(readFileSync(join(root, 'dist/detectors', f)));
-codeHash.update(readFileSync(join(here, 'corpus.mjs'))).update(manifestSha);
-const cacheFile = join(here, '.cache', `rows-${codeHash.digest('hex').slice(0, 16)}.json`);
+const { manifestSha, cacheFile } = featureCacheFile(root, here, corpusDir);
 
 // rows: one per (image, view); features[key] = number[] or null (detector could not judge).
 let rows = [];
