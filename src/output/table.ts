@@ -19,7 +19,7 @@ export const table: ReporterFactory = (ctx) => {
   const results: Result[] = [];
   return {
   onResult(result) {
-    results.push(result);
+    results.push(slim(result));
   },
   finish(summary) {
     results.sort(byPath);
@@ -43,6 +43,13 @@ export const table: ReporterFactory = (ctx) => {
   },
   };
 };
+
+/** What a row needs; the long model/desc/interp/evidence texts are dropped so a big scan stays small. */
+function slim(r: Result): Result {
+  if (isError(r)) return r;
+  const signals = r.signals.map(({ key, score, level }) => ({ key, score, level }) as Signal);
+  return { ...r, signals };
+}
 
 function signalKeys(results: AnalysisResult[]): string[] {
   const keys: string[] = [];
