@@ -7,7 +7,7 @@ import { parsePixels, parseSize } from '../image/limits.js';
 import { FORMATS } from '../output/index.js';
 
 export interface ScanOptions {
-  format: string;
+  format?: string;
   json: boolean;
   output?: string;
   threshold: number;
@@ -56,7 +56,7 @@ const list = (value: string, previous: unknown) => [...(previous as string[]), .
 const fail = (message: string): never => { throw new UsageError(message); };
 
 export const SCAN_OPTIONS: OptionSpec[] = [
-  { flags: '-f, --format <format>', description: 'output format', group: 'Output', default: 'table', choices: FORMATS },
+  { flags: '-f, --format <format>', description: 'output format', group: 'Output', defaultLabel: 'table', choices: FORMATS },
   { flags: '--json', description: 'shorthand for --format json', group: 'Output', default: false },
   { flags: '-o, --output <file>', description: 'write results to FILE instead of stdout', group: 'Output' },
   { flags: '-q, --quiet', description: 'no progress or notices on stderr (errors still shown)', group: 'Output', default: false },

@@ -22,7 +22,8 @@ export interface ScanIO {
 }
 
 export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO): Promise<number> {
-  const format = opts.json ? 'json' : opts.format;
+  if (opts.json && opts.format && opts.format !== 'json') throw new UsageError(`--json contradicts --format ${opts.format}: give one of them`);
+  const format = opts.json ? 'json' : opts.format ?? 'table';
   const makeReporter = REPORTERS[format];
   if (!makeReporter) throw new UsageError(`unknown format "${format}"`);
   if (operands.length === 0) throw new UsageError('no input: give files, folders, globs, or - for stdin (see xray scan --help)');

@@ -6,7 +6,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { FileError, firstLine } from '../errors.js';
 import type { DecodedImage } from '../types.js';
-import { formatBytes, type Limits } from './limits.js';
+import { overSizeLimit, type Limits } from './limits.js';
 import { sniffFormat, type SniffedFormat } from './sniff.js';
 import { checkStructure } from './structure.js';
 import { bmpSize, decodeBmp } from './bmp.js';
@@ -29,7 +29,7 @@ export interface Header {
 export async function inspect(bytes: Uint8Array, limits: Limits): Promise<Header> {
   if (bytes.length === 0) throw new FileError(400, 'empty file (0 bytes)');
   if (bytes.length > limits.maxBytes) {
-    throw new FileError(413, `file is ${formatBytes(bytes.length)}, over the ${formatBytes(limits.maxBytes)} limit (--max-size)`);
+    throw new FileError(413, overSizeLimit(bytes.length, limits.maxBytes));
   }
   const format = sniffFormat(bytes);
   if (!format) throw new FileError(400, 'not an image: the content matches no supported format (JPEG, PNG, WebP, AVIF, GIF, TIFF, BMP)');

@@ -36,3 +36,9 @@ export function formatBytes(n: number): string {
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${n} B`;
 }
+
+/** "file is 25.6 MB, over the 20.0 MB limit"; exact bytes when rounding would show two equal sizes. */
+export function overSizeLimit(size: number, limit: number): string {
+  const [a, b] = formatBytes(size) === formatBytes(limit) ? [`${size} bytes`, `${limit}-byte`] : [formatBytes(size), formatBytes(limit)];
+  return `file is ${a}, over the ${b} limit (--max-size)`;
+}

@@ -1,7 +1,7 @@
 /** Reads one source's bytes with the size limit applied before the whole file is in memory. */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { FileError } from '../errors.js';
-import { formatBytes } from '../image/limits.js';
+import { formatBytes, overSizeLimit } from '../image/limits.js';
 
 export async function readFileLimited(file: string, maxBytes: number): Promise<Uint8Array> {
   let handle;
@@ -15,7 +15,7 @@ export async function readFileLimited(file: string, maxBytes: number): Promise<U
     const info = await handle.stat();
     if (info.isDirectory()) throw new FileError(400, 'is a folder, not a file');
     if (info.size > maxBytes) {
-      throw new FileError(413, `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit (--max-size)`);
+      throw new FileError(413, overSizeLimit(info.size, maxBytes));
     }
     // stat's size is 0 for devices and pipes (/dev/zero, <(curl …)) and may be stale for a growing
     // file, so the limit is enforced on the bytes actually read, never on the size alone.

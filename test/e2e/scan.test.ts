@@ -190,6 +190,13 @@ describe('exit codes', () => {
     }
   });
 
+  it('2 when --json and --format disagree, instead of silently picking one', async () => {
+    const run = await xray(['scan', 'good', '--json', '--format', 'ndjson'], { cwd: work });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--json contradicts --format ndjson/);
+    expect((await xray(['scan', 'good', '--json', '--format', 'json', '-j', '1'], { cwd: work })).code).not.toBe(2);
+  });
+
   it('stops quietly, exit 0 and no stack trace, when the reader closes the pipe early', () => {
     // `true` exits without reading, so xray's write always meets a closed pipe (EPIPE).
     const run = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' scan good --json | true`], { cwd: work, encoding: 'utf8', timeout: 60_000 });

@@ -44,3 +44,11 @@ describe('size and pixel flags', () => {
     expect(parsePixels('0')).toBeNull();
   });
 });
+
+describe('size messages', () => {
+  it('never shows a size equal to the limit it is over', async () => {
+    const { overSizeLimit } = await import('../../src/image/limits.js');
+    expect(overSizeLimit(26138, 26137)).toBe('file is 26138 bytes, over the 26137-byte limit (--max-size)');
+    expect(overSizeLimit(25 * 1024 * 1024, 20 * 1024 * 1024)).toBe('file is 25.0 MB, over the 20.0 MB limit (--max-size)');
+  });
+});
