@@ -42,7 +42,7 @@ describe('provenance detector', () => {
   it('has the fixed signal identity', () => {
     expect(provenance.key).toBe('provenance');
     expect(provenance.name).toBe('Provenance Metadata');
-    expect(provenance.model).toMatch(/not validated/);
+    expect(provenance.model).toMatch(/not checked against a trust list/);
   });
 
   it('analyse reads img.bytes and returns the scoring contract', async () => {
