@@ -1,7 +1,8 @@
 /**
  * Result cache (--cache): a CI re-run skips files it has already judged. Keyed by the file's
  * SHA-256 and a fingerprint of everything that shapes a result (xray's version, the detectors
- * asked for, the bytes of every model file), so new models or detectors never serve stale verdicts.
+ * asked for, the bytes of every model file and of the compiled code), so new models or detectors
+ * never serve stale verdicts.
  * Only successful analyses are stored; the verdict is re-derived from the composite at read time,
  * so a different --threshold still applies.
  */
@@ -9,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { modelPath } from '../models.js';
 import type { AnalysisResult } from '../types.js';
 import { VERSION } from '../version.js';
@@ -18,26 +20,32 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'xray');
 }
 
-let modelsDigest: Promise<string> | null = null;
+let inputsDigest: Promise<string> | null = null;
 
-/** Hash of every file under models/, once per thread. */
-function digestModels(): Promise<string> {
-  modelsDigest ??= (async () => {
-    const dir = modelPath('');
+/**
+ * Hash of every model file and of xray's own compiled code, once per thread: a retrained model or a
+ * changed detector must never be answered from results of the old one, even at the same version.
+ */
+function digestInputs(): Promise<string> {
+  inputsDigest ??= (async () => {
     const hash = createHash('sha256');
-    const names = (await readdir(dir).catch(() => [] as string[])).sort();
-    for (const name of names) {
-      const bytes = await readFile(path.join(dir, name)).catch(() => null);
-      if (bytes) hash.update(name).update('\0').update(bytes);
+    const codeDir = fileURLToPath(new URL('../', import.meta.url));
+    for (const dir of [modelPath(''), codeDir]) {
+      const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[]))
+        .filter((n) => !n.endsWith('.map')).sort();
+      for (const name of names) {
+        const bytes = await readFile(path.join(dir, name)).catch(() => null); // folders fail: skipped
+        if (bytes) hash.update(name).update('\0').update(bytes);
+      }
     }
     return hash.digest('hex');
   })();
-  return modelsDigest;
+  return inputsDigest;
 }
 
 export async function configFingerprint(detectors: string[]): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(VERSION).update('\0').update([...detectors].sort().join(',')).update('\0').update(await digestModels());
+  hash.update(VERSION).update('\0').update([...detectors].sort().join(',')).update('\0').update(await digestInputs());
   return hash.digest('hex').slice(0, 16);
 }
 
