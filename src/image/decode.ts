@@ -12,7 +12,7 @@ import { checkStructure } from './structure.js';
 import { bmpSize, decodeBmp } from './bmp.js';
 
 const UNDECODABLE_ADVICE: Record<string, string> = {
-  HEIC: 'the bundled decoder has no HEVC support (patent-encumbered); convert it first, e.g. `heif-convert photo.heic photo.jpg` or `magick photo.heic photo.jpg`, or use --remote',
+  HEIC: 'the bundled decoder has no HEVC support (patent-encumbered); convert it first, e.g. `heif-convert photo.heic photo.jpg` or `magick photo.heic photo.jpg`',
   'JPEG XL': 'the bundled decoder was built without JPEG XL; convert it first, e.g. `djxl image.jxl image.png`',
   SVG: 'it is a vector drawing: there are no camera or generator pixels to examine; rasterise it yourself if you must',
 };
