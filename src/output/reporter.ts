@@ -50,13 +50,6 @@ export class Tally {
   }
 }
 
-export function summarise(results: Result[], seconds: number): Summary {
-  const tally = new Tally();
-  for (const r of results) tally.add(r);
-  const { cached: _, ...summary } = tally.summary(seconds);
-  return summary;
-}
-
 export function summaryLine(s: Summary): string {
   // A rate over a few milliseconds (all files refused at once) is noise, not throughput.
   const rate = s.seconds >= 0.05 ? `${(s.files / s.seconds).toFixed(1)} images/s` : '–';

@@ -9,7 +9,7 @@ if (process.env.XRAY_SELFTEST_CRASH) process.abort(); // test hook: behave like 
 const { data } = await sharp({ create: { width: 96, height: 96, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
   .png().toBuffer({ resolveWithObject: true });
 const pool = await createPool(workers);
-const outcomes = await Promise.all(
+await Promise.all(
   Array.from({ length: workers }, (_, i) => pool.analyse({
     bytes: new Uint8Array(data),
     displayPath: `selftest-${i}.png`,
@@ -18,4 +18,4 @@ const outcomes = await Promise.all(
 );
 await pool.close();
 // Any answer, even an error entry, proves the threads load and run without taking the process down.
-process.exit(outcomes.length === workers ? 0 : 1);
+process.exit(0);

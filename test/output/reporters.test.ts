@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REPORTERS } from '../../src/output/index.js';
-import { summarise, summaryLine } from '../../src/output/reporter.js';
+import { summaryLine, Tally } from '../../src/output/reporter.js';
 import type { Result } from '../../src/types.js';
 
 const ok = (path: string, composite: number): Result => ({
@@ -17,6 +17,12 @@ const ok = (path: string, composite: number): Result => ({
   usage: null,
 });
 const bad: Result = { path: 'broken.jpg', error: { status: 400, detail: 'the file is truncated (data ends early)' } };
+
+function summarise(results: Result[], seconds: number) {
+  const tally = new Tally();
+  for (const r of results) tally.add(r);
+  return tally.summary(seconds);
+}
 
 function render(format: string, results: Result[], color = false) {
   let text = '';
@@ -57,7 +63,7 @@ describe('reporters', () => {
 describe('summary', () => {
   it('counts and rates', () => {
     const s = summarise([ok('a', 90), ok('b', 20), bad], 1.5);
-    expect(s).toEqual({ files: 3, ai: 1, real: 1, errors: 1, seconds: 1.5 });
+    expect(s).toEqual({ files: 3, ai: 1, real: 1, errors: 1, seconds: 1.5, cached: 0 });
     expect(summaryLine(s)).toBe('3 files · 1 AI · 1 real · 1 error · 1.5 s · 2.0 images/s');
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { parseCsv } from '../../dist/eval/labelled.js';
 
 export const CROP = 256;
 export const VIEWS = [
@@ -23,29 +24,8 @@ export const PROTOCOL = {
   shortcutFree: 'jpeg90: shape, size, format and metadata are the same for every image',
 };
 
-/** Minimal RFC 4180 CSV reader (quoted fields, doubled quotes); the manifest has commas in notes. */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  const [head, ...body] = rows;
-  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
-}
+// One CSV reader for the CLI and the fit scripts: xray eval's, compiled.
+export { parseCsv };
 
 export function readManifest(corpusDir) {
   return parseCsv(readFileSync(join(corpusDir, 'manifest.csv'), 'utf8'));
