@@ -52,7 +52,14 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   });
   let interrupted = false;
   const onSigint = () => {
-    if (interrupted) process.exit(ExitCode.interrupted); // second Ctrl-C: the user means it
+    if (interrupted) {
+      // Second Ctrl-C: the user means it. process.exit() would tear down worker threads that may be
+      // inside onnxruntime's session.run(), which aborts (SIGABRT, core dump); dying of the signal
+      // itself is immediate and tells the shell what happened (status 130).
+      process.off('SIGINT', onSigint);
+      process.kill(process.pid, 'SIGINT');
+      return;
+    }
     interrupted = true;
     progress.note('interrupted: finishing files in progress (Ctrl-C again to quit now)');
   };

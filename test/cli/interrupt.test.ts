@@ -128,8 +128,8 @@ describe('Ctrl-C during a scan', () => {
 
   it('second SIGINT exits at once, without waiting for in-flight files', async () => {
     const run = await interrupted(['scan', large, '--format', 'ndjson', '--concurrency', '2'], { twice: true, gapMs: 50 });
-    expect(run.signal, run.stderr).toBeNull();
-    expect(run.code, run.stderr).toBe(130);
+    // Killed by SIGINT itself (what a shell reports as 130), or exit 130: never an abort or a crash.
+    expect(run.signal === 'SIGINT' || run.code === 130, `${run.signal} ${run.code} ${run.stderr}`).toBe(true);
     // Up to 2 workers × 2 tasks were in flight; the graceful path would print them all. A result that
     // ends within the signal's own delivery may slip out, hence ≤ 1.
     expect(run.afterSignal).toBeLessThanOrEqual(1);
