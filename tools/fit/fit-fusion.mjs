@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Fits the fusion stacker (models/fusion.json) on source-held-out signal scores.
 //   npm run build && node tools/fit/fit-statistical.mjs   # once: features → tools/fit/.cache
-//   node tools/fit/fit-fusion.mjs [--corpus DIR] [--prior P] [--l2 λ] [--oof KEY=FILE.csv ...]
+//   node tools/fit/fit-fusion.mjs [--corpus DIR] [--prior P] [--l2 λ] [--oof KEY=FILE.csv ...] [--insample KEY=FILE.csv ...]
 // --prior: the AI share the intercept assumes; default the corpus's own share (342/1091 ≈ 0.31).
 // Level 1: each statistical detector's mapping refitted with its source held out (cv.mjs), on the
 // four crop views of every corpus image. --oof adds a signal's out-of-fold scores from a CSV with
@@ -25,6 +25,7 @@ const arg = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const corpusDir = resolve(arg('--corpus', join(root, '../shared/data/corpus')));
 const L2 = Number(arg('--l2', '0.01'));
 const oofSpecs = args.flatMap((a, i) => (a === '--oof' ? [args[i + 1]] : []));
+const inSampleSpecs = args.flatMap((a, i) => (a === '--insample' ? [args[i + 1]] : []));
 const STAT_KEYS = ['frequencyAnomaly', 'noiseDistribution', 'colorCoherence'];
 const VIEWS = ['raw', 'jpeg90', 'jpeg75', 'down90'];
 
@@ -57,6 +58,12 @@ for (const spec of oofSpecs) {
   console.error(`${key}: ${found} of ${rows.length} rows have an out-of-fold score`);
   keys.push(key);
 }
+// --insample KEY=FILE.csv: the shipped network's scores on the same views (tools/fit/score-views.mjs),
+// used only for the in-sample section; without it that section uses the out-of-fold scores.
+const inSampleScores = new Map(inSampleSpecs.map((spec) => {
+  const [key, file] = spec.split('=');
+  return [key, new Map(parseCsv(readFileSync(file, 'utf8')).map((r) => [`${r.path}|${r.view}`, Number(r.score)]))];
+}));
 const stackRows = rows.map((r, i) => ({ scores: scores[i], y: r.y }));
 
 // Level 2, strict: the stacker refitted without each source, applied to that source.
@@ -76,6 +83,7 @@ const statistical = JSON.parse(readFileSync(join(root, 'models/statistical.json'
 const inSample = rows.map((r, i) => {
   const s = { ...scores[i] };
   for (const k of STAT_KEYS) s[k] = r.features[k] === null ? null : round1(100 * applyFitted(statistical[k], r.features[k]));
+  for (const [k, byRow] of inSampleScores) s[k] = byRow.get(`${r.path}|${r.view}`) ?? null;
   return probabilityFromScores(s, model);
 });
 
@@ -157,7 +165,11 @@ const fusion = {
       + 'thresholds on the composite scale (an image is AI when composite ≥ threshold)',
     heldOut: report(heldOut),
     finalWeightsOnHeldOutScores: report(finalOnHeldOut),
-    inSample: { note: 'shipped mappings and stacker applied to the corpus crops they were fitted on: what xray eval --shortcut-free on the corpus should reproduce (jpeg90); optimistic for new data', ...report(inSample) },
+    inSample: {
+      note: 'shipped mappings and stacker applied to the corpus crops they were fitted on: what xray eval --shortcut-free on the corpus should reproduce (jpeg90); optimistic for new data. '
+        + `Neural inputs: ${keys.filter((k) => !STAT_KEYS.includes(k)).map((k) => `${k} ${inSampleScores.has(k) ? 'shipped model' : 'out-of-fold scores (no --insample given)'}`).join(', ') || 'none'}`,
+      ...report(inSample),
+    },
     signalAuc,
   },
 };

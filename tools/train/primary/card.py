@@ -10,6 +10,7 @@ RUNS = os.path.join(HERE, '..', 'runs')
 
 
 NAMES = {'with-taef2-pairs': 'shipped recipe + TAEF2 pairs (`--taef2-pairs`)',
+         'with-ae-pairs': 'shipped recipe + pairs from three up-sampling autoencoders trained here (`--ae-pairs`)',
          'no-extra': 'shared corpus only, no extra data (`--no-extra`)'}
 
 
@@ -79,7 +80,8 @@ def main():
                          f"{f(a['held_out'].get('q75', {}).get('_pooled', {}).get('auc'))} | {f(a['held_out'].get('half', {}).get('_pooled', {}).get('auc'))} | "
                          f"{a['held_out']['raw']['_pooled']['n_pos']} / {a['held_out']['raw']['_pooled']['n_neg']} |")
         if 'taef2_pairs' in a['held_out']:
-            pair_notes.append(f"With TAEF2 pairs in training, held-out pairs (a real crop vs its own reconstruction, from sources "
+            kind = 'autoencoder' if a['config'].get('ae_pairs') else 'TAEF2'
+            pair_notes.append(f"With {kind} pairs in training, held-out pairs (a real crop vs its own reconstruction, from sources "
                               f"the model never saw) reached mean AUC {f(a['held_out']['taef2_pairs']['mean_auc_over_folds'])} over folds, "
                               f"{f(a['held_out']['taef2_pairs_q90']['mean_auc_over_folds'])} after JPEG q90 of both: the decoder's traces "
                               f"were not learnt robustly under this augmentation and budget.")

@@ -18,8 +18,9 @@ ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import common  # noqa: E402
+import oof_views  # noqa: E402
 import prepare  # noqa: E402
-from crops import CROP, to_input  # noqa: E402
+from crops import CROP, grid_crops, to_input  # noqa: E402
 from model import NPRNet, n_params  # noqa: E402
 from sampler import Sampler  # noqa: E402
 
@@ -124,6 +125,10 @@ def main():
     ap.add_argument('--taef2', default=os.path.join(ROOT, '..', 'shared', 'models', 'taef2'))
     ap.add_argument('--taef2-pairs', action='store_true',
                     help='add TAEF2 reconstructions of real crops as AI (measured worse at this budget; see models/primary.md)')
+    ap.add_argument('--ae-pairs', action='store_true',
+                    help='add reconstructions of real crops by three up-sampling autoencoders trained here (upsampling_ae.py) as AI')
+    ap.add_argument('--ae-steps', type=int, default=500)
+    ap.add_argument('--pair-share', type=float, default=0.5, help='share of each batch made of content-aligned pairs')
     ap.add_argument('--no-extra', action='store_true', help='ablation: shared corpus only')
     ap.add_argument('--folds', type=int, default=4)
     ap.add_argument('--only-folds', type=str, default='', help='comma list, for quick checks')
@@ -139,6 +144,8 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--out', default=os.path.join(ROOT, 'models', 'primary.onnx'))
     ap.add_argument('--report', default=os.path.join(HERE, '..', 'runs', 'primary-report.json'))
+    ap.add_argument('--oof-views', default='', help='folder from tools/fit/export-views.mjs: score its views with each fold model')
+    ap.add_argument('--oof-out', default=os.path.join(HERE, '..', 'runs', 'primary-oof.csv'))
     cfg = ap.parse_args()
     torch.set_num_threads(cfg.threads)
     cache = os.path.join(HERE, '..', 'runs', 'cache')
@@ -155,12 +162,16 @@ def main():
     if not cfg.taef2_pairs:
         for r in corpus + extra:
             r.pop('taef2', None)
+    if cfg.ae_pairs:
+        add_ae_twins(corpus + extra, cfg, os.path.join(HERE, '..', 'runs', 'ae'))
     print(f'data ready {time.time() - t0:.0f}s: {len(corpus)} corpus + {len(extra)} extra', flush=True)
 
     views = tuple(cfg.views.split(','))
     folds = common.grouped_folds(corpus, cfg.folds, cfg.seed)
     only = {int(i) for i in cfg.only_folds.split(',') if i != ''}
     results, fold_info = [], []
+    view_index = oof_views.load_index(cfg.oof_views) if cfg.oof_views else None
+    oof_scored = []
     for i, (tr, va) in enumerate(folds):
         if only and i not in only:
             continue
@@ -173,13 +184,20 @@ def main():
         m = train_model(tr, cfg, cfg.seed + i)
         res = evaluate(m, va, views)
         results.append(res)
+        if view_index is not None:
+            held_views = oof_views.held_out_views(view_index, corpus, held)
+            lg = mean_logits(m, [grid_crops(oof_views.load_view(cfg.oof_views, v['file'])) for v in held_views])
+            oof_scored += list(zip(held_views, lg))
         aucs = {v: common.metrics([r['label'] for r in res[v]['rows']], res[v]['logits'])['auc'] for v in views}
         fold_info.append({'fold': i, 'held_out': sorted(held), 'n_val': len(va), 'seconds': round(time.time() - t1),
                           'auc': aucs, 'taef2_pairs': res.get('taef2_pairs'), 'taef2_pairs_q90': res.get('taef2_pairs_q90')})
         print(f'fold {i} done {time.time() - t1:.0f}s auc {aucs} pairs {res.get("taef2_pairs")}', flush=True)
+    if view_index is not None:
+        oof_views.write_scores(cfg.oof_out, oof_scored)
+        print(f'out-of-fold scores of {len(oof_scored)} views -> {cfg.oof_out}', flush=True)
     report = {'config': {k: v for k, v in vars(cfg).items()}, 'folds': fold_info,
               'n_params': n_params(NPRNet(cfg.width)),
-              'train_counts': counts(corpus + extra, taef2_dir is not None)}
+              'train_counts': counts(corpus + extra, 'TAEF2' if taef2_dir else 'up-sampling autoencoder' if cfg.ae_pairs else None)}
     if results:
         report['held_out'] = summarise(results, views)
     if not cfg.no_final:
@@ -195,6 +213,24 @@ def main():
     with open(cfg.report, 'w') as f:
         json.dump(report, f, indent=1, default=float)
     print(json.dumps({k: report.get('held_out', {}).get(k, {}).get('_pooled') for k in views}, default=float))
+
+
+def add_ae_twins(rows, cfg, cache_dir):
+    """Gives the real images prepare.taef2_selected picks a twin (stored under 'taef2', the key the sampler
+    and evaluate() read for content-aligned pairs): their first training crop redrawn by one of the three
+    autoencoders, chosen by a hash of the file. The autoencoders learn from real crops of every source;
+    they only make fakes, and a held-out source's twins are never trained on in its fold."""
+    import upsampling_ae as ae
+    reals = [r for r in rows if r['label'] == 0]
+    crops = [c for r in reals for c in r['train'][:2]]
+    models = ae.load_or_train(cache_dir, crops, cfg.seed, cfg.ae_steps)
+    chosen = prepare.taef2_selected(rows)
+    for r in reals:
+        if r['abs_path'] in chosen:
+            kind = ae.KINDS[int(prepare._key(r['source_repo'] + ':' + r['source_path']), 16) % len(ae.KINDS)]
+            r['taef2'] = ae.reconstruct(models[kind], r['train'][:1])
+            r['twin_kind'] = kind
+    print(f"autoencoder twins: {sum('taef2' in r for r in rows)}", flush=True)
 
 
 def cap_per_group(rows, cap, seed):
@@ -213,13 +249,13 @@ def cap_per_group(rows, cap, seed):
     return out
 
 
-def counts(rows, with_taef2):
+def counts(rows, twins_by):
     c = {}
     for r in rows:
         k = f"{'ai' if r['label'] else 'real'} | {r['group']}"
         c[k] = c.get(k, 0) + 1
-    if with_taef2:
-        c['ai | TAEF2 reconstructions of the real crops (one 128 px crop each)'] = sum('taef2' in r for r in rows)
+    if twins_by:
+        c[f'ai | {twins_by} reconstructions of the real crops (one 128 px crop each)'] = sum('taef2' in r for r in rows)
     return c
 
 
