@@ -6,6 +6,7 @@ import { discover, type Source } from '../input/discover.js';
 import { listDetectorKeys } from '../detectors/index.js';
 import { createInProcess, createPool, defaultConcurrency, type Analyser } from '../pool/pool.js';
 import { dispatch } from '../pool/dispatch.js';
+import { releaseEarlyHelper } from '../pool/neural.js';
 import { defaultCacheDir } from '../pool/cache.js';
 import { safeWorkerCount } from '../pool/selftest.js';
 import { REPORTERS } from '../output/index.js';
@@ -43,7 +44,11 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   const sources = discover(operands, { ignore: opts.ignore, stdinFilename: opts.stdinFilename });
   const first = await takeUpTo(sources, 2);
   if (first.length === 0) throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
-  const analyser = remote ?? await chooseAnalyser(first.length === 1 ? 0 : opts.concurrency ?? defaultConcurrency(), io, opts.quiet);
+  // bin/xray.js may have started the neural helper early; only an in-process one-file scan uses it.
+  if (remote || first.length !== 1) await releaseEarlyHelper();
+  const analyser = remote ?? (first.length === 1
+    ? await createInProcess(opts.detectors) // one file: neural detectors on a helper thread, the rest here
+    : await chooseAnalyser(opts.concurrency ?? defaultConcurrency(), io, opts.quiet));
 
   // A terminal that reports no width (some pseudo-terminals) sends ora into an endless redraw: no spinner there.
   const progress = await createProgress({

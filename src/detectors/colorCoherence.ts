@@ -6,6 +6,7 @@
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
 import { floorPow2, medianResidual, tileChannel, tileGrid, tilesAreGray, type Tile } from './maths/image.js';
+import { median3x3Packed, pack3 } from './maths/median.js';
 import { mean, std } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
 
@@ -19,7 +20,7 @@ const MIN_RESIDUAL_STD = 0.1;
 
 export const COLOR_FEATURES = ['meanCorr', 'sdCorr', 'minPairCorr', 'meanResCorr', 'sdResCorr'] as const;
 
-type Planes = [Float64Array, Float64Array, Float64Array];
+type Planes = readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
 
 /**
  * Mean and minimum of the three pairwise Pearson correlations of one b×b block at (x0, y0) of
@@ -61,6 +62,39 @@ export function tileColourBlocks(px: Planes, res: Planes, size: number, b: numbe
   return { pix, resid };
 }
 
+/** One tile's R, G, B planes and their median residuals as int32, buffers reused from tile to tile. */
+class IntPlanes {
+  readonly px: [Int32Array, Int32Array, Int32Array];
+  readonly res: [Int32Array, Int32Array, Int32Array];
+  private readonly packed: Int32Array;
+  private readonly med: Int32Array;
+  constructor(private readonly size: number) {
+    const n = size * size;
+    this.px = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+    this.res = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+    this.packed = new Int32Array(n);
+    this.med = new Int32Array(n);
+  }
+  load(rgb: Uint8Array, width: number, t: Tile): void {
+    const n = this.size, [R, G, B] = this.px, [rR, rG, rB] = this.res, packed = this.packed;
+    for (let y = 0; y < n; y++) {
+      let s = 3 * ((t.y + y) * width + t.x);
+      for (let i = y * n, end = i + n; i < end; i++, s += 3) {
+        const r = rgb[s], g = rgb[s + 1], b = rgb[s + 2];
+        R[i] = r; G[i] = g; B[i] = b;
+        packed[i] = pack3(r, g, b);
+      }
+    }
+    const m = median3x3Packed(packed, n, n, this.med);
+    for (let i = 0; i < m.length; i++) {
+      const v = m[i];
+      rR[i] = R[i] - (v & 1023);
+      rG[i] = G[i] - ((v >>> 10) & 1023);
+      rB[i] = B[i] - (v >>> 20);
+    }
+  }
+}
+
 export function colourFeatures(rgb: ArrayLike<number>, width: number, height: number): FeatureResult {
   const side = Math.min(width, height);
   if (side < MIN_SIDE) return { ok: false, reason: `the image is ${width}×${height}, too small for block correlations (needs ${MIN_SIDE} px a side)` };
@@ -70,9 +104,18 @@ export function colourFeatures(rgb: ArrayLike<number>, width: number, height: nu
   if (tilesAreGray(rgb, width, tiles)) return { ok: false, reason: 'the image is grayscale (R = G = B), so there is no colour to correlate' };
   const pix: { mean: number; min: number }[] = [];
   const resid: number[] = [];
+  // 8-bit pixels (every decoded image) take the integer median, equal to the reference float one.
+  const planes = rgb instanceof Uint8Array ? new IntPlanes(size) : null;
   for (const t of tiles) {
-    const px = [0, 1, 2].map((c) => tileChannel(rgb, width, t, c)) as Planes;
-    const res = px.map((p) => medianResidual(p, size, size)) as Planes;
+    let px: Planes, res: Planes;
+    if (planes) {
+      planes.load(rgb as Uint8Array, width, t);
+      px = planes.px;
+      res = planes.res;
+    } else {
+      px = [0, 1, 2].map((c) => tileChannel(rgb, width, t, c)) as unknown as Planes;
+      res = px.map((p) => medianResidual(p, size, size)) as unknown as Planes;
+    }
     const r = tileColourBlocks(px, res, size, block);
     pix.push(...r.pix);
     resid.push(...r.resid);

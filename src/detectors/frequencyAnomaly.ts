@@ -40,16 +40,13 @@ export function tileSpectrumFeatures(luma: Float64Array, n: number): number[] {
 
   // Share of the (non-DC) energy above a quarter of the sampling rate, from the 2-D bins so the
   // corners (the very highest frequencies) count too.
+  // Same summation order as a plain loop over the bins (the features must not move by a bit).
+  const isHigh = highBins(n);
   let total = 0, high = 0;
-  for (let v = 0; v < n; v++) {
-    const fv = signedFreq(v, n);
-    for (let u = 0; u < n; u++) {
-      if (u === 0 && v === 0) continue;
-      const fu = signedFreq(u, n);
-      const p = power[v * n + u];
-      total += p;
-      if (fu * fu + fv * fv > (n / 4) * (n / 4)) high += p;
-    }
+  for (let i = 1; i < n * n; i++) {
+    const p = power[i];
+    total += p;
+    if (isHigh[i] === 1) high += p;
   }
   const hfRatio = Math.log10((high + tiny) / (total + tiny));
 
@@ -64,6 +61,25 @@ export function tileSpectrumFeatures(luma: Float64Array, n: number): number[] {
 
   const peaks = periodicPeaks(power, n);
   return [hfSlope, midSlope, hfRatio, flatness, mean(peaks), Math.max(...peaks)];
+}
+
+const highMasks = new Map<number, Uint8Array>();
+
+/** 1 for the bins of an n×n unshifted spectrum above a quarter of the sampling rate, cached per n. */
+function highBins(n: number): Uint8Array {
+  let m = highMasks.get(n);
+  if (!m) {
+    m = new Uint8Array(n * n);
+    for (let v = 0; v < n; v++) {
+      const fv = signedFreq(v, n);
+      for (let u = 0; u < n; u++) {
+        const fu = signedFreq(u, n);
+        if (fu * fu + fv * fv > (n / 4) * (n / 4)) m[v * n + u] = 1;
+      }
+    }
+    highMasks.set(n, m);
+  }
+  return m;
 }
 
 /**

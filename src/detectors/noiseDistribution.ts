@@ -7,6 +7,7 @@
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
 import { floorPow2, isFlat, medianResidual, tileGrid, tileLuma } from './maths/image.js';
+import { lumaResidual, median3x3Int, tileLumaKeys } from './maths/median.js';
 import { mean, pearson, quantile, slope, std } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
 
@@ -80,10 +81,20 @@ export function noiseFeatures(rgb: ArrayLike<number>, width: number, height: num
   const tiles = tileGrid(width, height, size, NOISE_TILES_PER_SIDE);
   const brightness: number[] = [], noiseVar: number[] = [];
   let textured = 0;
+  // 8-bit pixels (every decoded image) take the exact integer-key median; other inputs the reference one.
+  const fast = rgb instanceof Uint8Array;
+  const n = size * size;
+  const luma = new Float64Array(n), residual = new Float64Array(n), keys = new Int32Array(n), med = new Int32Array(n);
   for (const t of tiles) {
-    const luma = tileLuma(rgb, width, t);
+    let s: BlockStats;
+    if (fast) {
+      tileLumaKeys(rgb, width, t, luma, keys);
+      s = blockStats(luma, lumaResidual(luma, median3x3Int(keys, size, size, med), residual), size, size, BLOCK);
+    } else {
+      luma.set(tileLuma(rgb, width, t));
+      s = blockStats(luma, medianResidual(luma, size, size), size, size, BLOCK);
+    }
     if (!isFlat(luma)) textured++;
-    const s = blockStats(luma, medianResidual(luma, size, size), size, size, BLOCK);
     brightness.push(...s.brightness);
     noiseVar.push(...s.noiseVar);
   }

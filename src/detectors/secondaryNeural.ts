@@ -54,28 +54,30 @@ export function centreSquare(width: number, height: number): { x: number; y: num
 export function secondaryInput(rgb: Uint8Array, width: number, height: number, size = SECONDARY_INPUT): Float32Array {
   const { x: x0, y: y0, side } = centreSquare(width, height);
   const aw = areaWeights(side, size);
-  // vertical pass over the crop's full width: tmp[o][x][c]
-  const tmp = new Float64Array(size * side * 3);
+  // Output row o needs only the vertical sum for row o, so one row buffer (side×3, cache-resident)
+  // replaces a size×side×3 intermediate; every sum is formed in the same order as before.
+  const tmp = new Float64Array(side * 3);
+  const out = new Float32Array(3 * size * size);
+  const plane = size * size;
+  const len = side * 3;
   for (let o = 0; o < size; o++) {
     const base = o * aw.stride;
+    // vertical pass over the crop's full width: tmp[x][c]. The first term is stored, not added to 0:
+    // 0 + w·v is w·v exactly, since w·v ≥ 0.
     for (let k = 0; k < aw.len[o]; k++) {
       const wk = aw.w[base + k];
       const row = ((y0 + aw.start[o] + k) * width + x0) * 3;
-      const t = o * side * 3;
-      for (let j = 0; j < side * 3; j++) tmp[t + j] += wk * rgb[row + j];
+      if (k === 0) for (let j = 0; j < len; j++) tmp[j] = wk * rgb[row + j];
+      else for (let j = 0; j < len; j++) tmp[j] += wk * rgb[row + j];
     }
-  }
-  const out = new Float32Array(3 * size * size);
-  const plane = size * size;
-  for (let o = 0; o < size; o++) {
     for (let p = 0; p < size; p++) {
       let r = 0;
       let g = 0;
       let b = 0;
-      const base = p * aw.stride;
+      const pb = p * aw.stride;
       for (let k = 0; k < aw.len[p]; k++) {
-        const wk = aw.w[base + k];
-        const t = (o * side + aw.start[p] + k) * 3;
+        const wk = aw.w[pb + k];
+        const t = (aw.start[p] + k) * 3;
         r += wk * tmp[t];
         g += wk * tmp[t + 1];
         b += wk * tmp[t + 2];

@@ -5,6 +5,7 @@
  * terminating one inside onnxruntime's session.run() aborts the whole process.
  */
 import { availableParallelism } from 'node:os';
+import type { Offload } from './neural.js';
 import type { Outcome, Task } from './worker.js';
 
 export interface Analyser {
@@ -40,7 +41,17 @@ export async function createPool(workers: number): Promise<Analyser> {
   };
 }
 
-export async function createInProcess(): Promise<Analyser> {
+/**
+ * `neuralHelper`: the detector keys of a one-file scan (empty = all). The neural ones among them then
+ * run on a helper thread (neural.ts) while this thread decodes and runs the rest.
+ */
+export async function createInProcess(neuralHelper?: string[]): Promise<Analyser> {
+  // Started before the imports below so that its start-up overlaps them.
+  let helper: Offload | null = null;
+  if (neuralHelper) {
+    const neural = await import('./neural.js');
+    helper = (await neural.claimEarlyHelper(neuralHelper)) ?? neural.startNeuralHelper(neuralHelper);
+  }
   const { runTask } = await import('./worker.js');
-  return { workers: 0, analyse: runTask, close: async () => {} };
+  return { workers: 0, analyse: (task) => runTask(task, helper), close: async () => { await helper?.close(); } };
 }

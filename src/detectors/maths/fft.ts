@@ -5,12 +5,22 @@
  */
 import FFT from 'fft.js';
 
-const plans = new Map<number, FFT>();
+interface Plan {
+  fft: FFT;
+  /** Work buffers, reused by every tile of this size (tiles are processed one at a time). */
+  work: Float64Array;
+  inRow: Float64Array;
+  outRow: Float64Array;
+  realRow: Float64Array;
+}
 
-function plan(n: number): FFT {
+const plans = new Map<number, Plan>();
+
+function plan(n: number): Plan {
   let p = plans.get(n);
   if (!p) {
-    p = new FFT(n); // throws unless n is a power of two > 1
+    const fft = new FFT(n); // throws unless n is a power of two > 1
+    p = { fft, work: new Float64Array(2 * n * n), inRow: new Float64Array(2 * n), outRow: new Float64Array(2 * n), realRow: new Float64Array(n) };
     plans.set(n, p);
   }
   return p;
@@ -20,10 +30,19 @@ export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n > 1 && (n & (n - 1)) === 0;
 }
 
-/** 1-D Hann window; tapering the tile edges keeps the tile border from smearing energy across all frequencies. */
+const hanns = new Map<number, Float64Array>();
+
+/**
+ * 1-D Hann window; tapering the tile edges keeps the tile border from smearing energy across all
+ * frequencies. Cached per n: treat the result as read-only.
+ */
 export function hann(n: number): Float64Array {
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+  let w = hanns.get(n);
+  if (!w) {
+    w = new Float64Array(n);
+    for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+    hanns.set(n, w);
+  }
   return w;
 }
 
@@ -34,24 +53,20 @@ export function hann(n: number): Float64Array {
 export function powerSpectrum2d(tile: ArrayLike<number>, n: number): Float64Array {
   if (!isPowerOfTwo(n)) throw new Error(`tile size ${n} is not a power of two`);
   if (tile.length !== n * n) throw new Error(`tile has ${tile.length} values, expected ${n * n}`);
-  const f = plan(n);
+  const { fft: f, work, inRow, outRow, realRow } = plan(n);
   // Complex interleaved [re, im] working copy of the whole tile. Rows are real, so the faster
   // real transform is used and its mirrored half filled in.
-  const work = new Float64Array(2 * n * n);
-  const inRow = f.createComplexArray() as number[];
-  const outRow = f.createComplexArray() as number[];
-  const realRow = new Array<number>(n);
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) realRow[x] = tile[y * n + x];
     f.realTransform(outRow, realRow);
     f.completeSpectrum(outRow);
-    for (let k = 0; k < 2 * n; k++) work[2 * y * n + k] = outRow[k];
+    work.set(outRow, 2 * y * n);
   }
   const power = new Float64Array(n * n);
   for (let x = 0; x < n; x++) {
-    for (let y = 0; y < n; y++) {
-      inRow[2 * y] = work[2 * (y * n + x)];
-      inRow[2 * y + 1] = work[2 * (y * n + x) + 1];
+    for (let y = 0, k = 2 * x; y < n; y++, k += 2 * n) {
+      inRow[2 * y] = work[k];
+      inRow[2 * y + 1] = work[k + 1];
     }
     f.transform(outRow, inRow);
     for (let y = 0; y < n; y++) {
