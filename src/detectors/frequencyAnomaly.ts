@@ -7,7 +7,7 @@
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
 import { hann, powerSpectrum2d, radialProfile, signedFreq } from './maths/fft.js';
-import { floorPow2, isFlat, tileGrid, tileLuma } from './maths/image.js';
+import { floorPow2, isFlat, tileGrid, tileLuma, tileLuma8 } from './maths/image.js';
 import { mean, quantile, slope } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
 
@@ -17,11 +17,14 @@ export const MIN_SIDE = 32;
 
 export const FREQUENCY_FEATURES = ['hfSlope', 'midSlope', 'hfRatio', 'flatness', 'peakMean', 'peakMax'] as const;
 
+/** The windowed tile, reused from tile to tile (powerSpectrum2d does not keep it). */
+let windowed = new Float64Array(0);
+
 /** Features of one n×n luminance tile, in FREQUENCY_FEATURES order. */
 export function tileSpectrumFeatures(luma: Float64Array, n: number): number[] {
   const m = mean(luma);
   const w = hann(n);
-  const x = new Float64Array(n * n);
+  const x = windowed.length === n * n ? windowed : (windowed = new Float64Array(n * n));
   for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) x[j * n + i] = (luma[j * n + i] - m) * w[i] * w[j];
   const power = powerSpectrum2d(x, n);
   const prof = radialProfile(power, n);
@@ -115,8 +118,9 @@ export function frequencyFeatures(rgb: ArrayLike<number>, width: number, height:
   if (side < MIN_SIDE) return { ok: false, reason: `the image is ${width}×${height}, too small for a spectrum (needs ${MIN_SIDE} px a side)` };
   const size = Math.min(FREQ_TILE, floorPow2(side));
   const rows: number[][] = [];
+  const buffer = new Float64Array(size * size);
   for (const t of tileGrid(width, height, size, FREQ_TILES_PER_SIDE)) {
-    const luma = tileLuma(rgb, width, t);
+    const luma = rgb instanceof Uint8Array ? tileLuma8(rgb, width, t, buffer) : tileLuma(rgb, width, t);
     if (isFlat(luma)) continue; // a flat tile's spectrum is only quantisation
     rows.push(tileSpectrumFeatures(luma, size));
   }

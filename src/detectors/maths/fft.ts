@@ -54,16 +54,18 @@ export function powerSpectrum2d(tile: ArrayLike<number>, n: number): Float64Arra
   if (!isPowerOfTwo(n)) throw new Error(`tile size ${n} is not a power of two`);
   if (tile.length !== n * n) throw new Error(`tile has ${tile.length} values, expected ${n * n}`);
   const { fft: f, work, inRow, outRow, realRow } = plan(n);
-  // Complex interleaved [re, im] working copy of the whole tile. Rows are real, so the faster
-  // real transform is used and its mirrored half filled in.
+  // Complex interleaved [re, im] row spectra. Rows are real, so the faster real transform is used;
+  // it fills bins 0..n/2, which are all the column pass reads.
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) realRow[x] = tile[y * n + x];
     f.realTransform(outRow, realRow);
-    f.completeSpectrum(outRow);
-    work.set(outRow, 2 * y * n);
+    work.set(outRow.subarray(0, n + 2), 2 * y * n);
   }
+  // Rows are real, so column u > n/2 is the conjugate mirror of column n − u and its power is
+  // |F(n − u, −v)|²: only the n/2 + 1 distinct columns are transformed, the rest are copied.
   const power = new Float64Array(n * n);
-  for (let x = 0; x < n; x++) {
+  const half = n >> 1;
+  for (let x = 0; x <= half; x++) {
     for (let y = 0, k = 2 * x; y < n; y++, k += 2 * n) {
       inRow[2 * y] = work[k];
       inRow[2 * y + 1] = work[k + 1];
@@ -73,6 +75,10 @@ export function powerSpectrum2d(tile: ArrayLike<number>, n: number): Float64Arra
       const re = outRow[2 * y], im = outRow[2 * y + 1];
       power[y * n + x] = re * re + im * im;
     }
+  }
+  for (let y = 0; y < n; y++) {
+    const row = y * n, mirror = ((n - y) % n) * n;
+    for (let x = half + 1; x < n; x++) power[row + x] = power[mirror + n - x];
   }
   return power;
 }

@@ -25,6 +25,19 @@ export function tileLuma(rgb: ArrayLike<number>, width: number, t: Tile): Float6
   return out;
 }
 
+/**
+ * tileLuma for decoded 8-bit pixels, into a reused buffer: the same values, but V8 compiles it for
+ * one array type, which the generic version (also fed plain arrays) cannot be.
+ */
+export function tileLuma8(rgb: Uint8Array, width: number, t: Tile, out: Float64Array): Float64Array {
+  const n = t.size;
+  for (let y = 0; y < n; y++) {
+    let s = 3 * ((t.y + y) * width + t.x);
+    for (let i = y * n, end = i + n; i < end; i++, s += 3) out[i] = 0.299 * rgb[s] + 0.587 * rgb[s + 1] + 0.114 * rgb[s + 2];
+  }
+  return out;
+}
+
 /** One channel (0 R, 1 G, 2 B) of one tile, row-major. */
 export function tileChannel(rgb: ArrayLike<number>, width: number, t: Tile, c: number): Float64Array {
   const out = new Float64Array(t.size * t.size);
