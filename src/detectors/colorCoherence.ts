@@ -6,7 +6,7 @@
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
 import { floorPow2, medianResidual, tileChannel, tileGrid, tilesAreGray, type Tile } from './maths/image.js';
-import { median3x3Packed, pack3 } from './maths/median.js';
+import { wasmKernels } from './maths/wasm.js';
 import { mean, std } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
 
@@ -23,10 +23,10 @@ export const COLOR_FEATURES = ['meanCorr', 'sdCorr', 'minPairCorr', 'meanResCorr
 type Planes = readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
 
 /**
- * Mean and minimum of the three pairwise Pearson correlations of one b×b block at (x0, y0) of
- * three size×size planes, in a single pass; null when a channel is too flat (std < minStd).
+ * The nine sums of one b×b block at (x0, y0) of three size×size planes that the correlations need:
+ * Σr, Σg, Σb, Σr², Σg², Σb², Σrg, Σrb, Σgb.
  */
-export function blockCorrelations(p: Planes, size: number, x0: number, y0: number, b: number, minStd: number): { mean: number; min: number } | null {
+export function blockSums(p: Planes, size: number, x0: number, y0: number, b: number): number[] {
   const [R, G, B] = p;
   let sr = 0, sg = 0, sb = 0, srr = 0, sgg = 0, sbb = 0, srg = 0, srb = 0, sgb = 0;
   for (let y = y0; y < y0 + b; y++) {
@@ -37,7 +37,16 @@ export function blockCorrelations(p: Planes, size: number, x0: number, y0: numbe
       srg += r * g; srb += r * bl; sgb += g * bl;
     }
   }
-  const n = b * b;
+  return [sr, sg, sb, srr, sgg, sbb, srg, srb, sgb];
+}
+
+/**
+ * Mean and minimum of the three pairwise Pearson correlations of a block of n pixels from its nine
+ * sums (at s[at..at+8], blockSums' order); null when a channel is too flat (std < minStd).
+ */
+export function correlationsFromSums(s: ArrayLike<number>, at: number, n: number, minStd: number): { mean: number; min: number } | null {
+  const sr = s[at], sg = s[at + 1], sb = s[at + 2], srr = s[at + 3], sgg = s[at + 4], sbb = s[at + 5];
+  const srg = s[at + 6], srb = s[at + 7], sgb = s[at + 8];
   const vr = srr - (sr * sr) / n, vg = sgg - (sg * sg) / n, vb = sbb - (sb * sb) / n;
   const floor = minStd * minStd * n;
   if (vr < floor || vg < floor || vb < floor) return null;
@@ -45,6 +54,11 @@ export function blockCorrelations(p: Planes, size: number, x0: number, y0: numbe
   const rb = (srb - (sr * sb) / n) / Math.sqrt(vr * vb);
   const gb = (sgb - (sg * sb) / n) / Math.sqrt(vg * vb);
   return { mean: (rg + rb + gb) / 3, min: Math.min(rg, rb, gb) };
+}
+
+/** Mean and minimum pairwise correlation of one b×b block at (x0, y0) of three size×size planes. */
+export function blockCorrelations(p: Planes, size: number, x0: number, y0: number, b: number, minStd: number): { mean: number; min: number } | null {
+  return correlationsFromSums(blockSums(p, size, x0, y0, b), 0, b * b, minStd);
 }
 
 /** Per-block correlations over one tile's channel planes (pixels and residuals). */
@@ -62,39 +76,6 @@ export function tileColourBlocks(px: Planes, res: Planes, size: number, b: numbe
   return { pix, resid };
 }
 
-/** One tile's R, G, B planes and their median residuals as int32, buffers reused from tile to tile. */
-class IntPlanes {
-  readonly px: [Int32Array, Int32Array, Int32Array];
-  readonly res: [Int32Array, Int32Array, Int32Array];
-  private readonly packed: Int32Array;
-  private readonly med: Int32Array;
-  constructor(private readonly size: number) {
-    const n = size * size;
-    this.px = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
-    this.res = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
-    this.packed = new Int32Array(n);
-    this.med = new Int32Array(n);
-  }
-  load(rgb: Uint8Array, width: number, t: Tile): void {
-    const n = this.size, [R, G, B] = this.px, [rR, rG, rB] = this.res, packed = this.packed;
-    for (let y = 0; y < n; y++) {
-      let s = 3 * ((t.y + y) * width + t.x);
-      for (let i = y * n, end = i + n; i < end; i++, s += 3) {
-        const r = rgb[s], g = rgb[s + 1], b = rgb[s + 2];
-        R[i] = r; G[i] = g; B[i] = b;
-        packed[i] = pack3(r, g, b);
-      }
-    }
-    const m = median3x3Packed(packed, n, n, this.med);
-    for (let i = 0; i < m.length; i++) {
-      const v = m[i];
-      rR[i] = R[i] - (v & 1023);
-      rG[i] = G[i] - ((v >>> 10) & 1023);
-      rB[i] = B[i] - (v >>> 20);
-    }
-  }
-}
-
 export function colourFeatures(rgb: ArrayLike<number>, width: number, height: number): FeatureResult {
   const side = Math.min(width, height);
   if (side < MIN_SIDE) return { ok: false, reason: `the image is ${width}×${height}, too small for block correlations (needs ${MIN_SIDE} px a side)` };
@@ -104,21 +85,24 @@ export function colourFeatures(rgb: ArrayLike<number>, width: number, height: nu
   if (tilesAreGray(rgb, width, tiles)) return { ok: false, reason: 'the image is grayscale (R = G = B), so there is no colour to correlate' };
   const pix: { mean: number; min: number }[] = [];
   const resid: number[] = [];
-  // 8-bit pixels (every decoded image) take the integer median, equal to the reference float one.
-  const planes = rgb instanceof Uint8Array ? new IntPlanes(size) : null;
+  // Decoded images (8-bit) go through the WebAssembly kernels, which give the reference's values.
+  const kernels = rgb instanceof Uint8Array ? wasmKernels() : null;
   for (const t of tiles) {
-    let px: Planes, res: Planes;
-    if (planes) {
-      planes.load(rgb as Uint8Array, width, t);
-      px = planes.px;
-      res = planes.res;
+    if (kernels) {
+      const sums = kernels.colourTile(rgb as Uint8Array, width, t, block);
+      for (let at = 0; at < sums.length; at += 18) {
+        const p = correlationsFromSums(sums, at, block * block, MIN_CHANNEL_STD);
+        if (p) pix.push(p);
+        const q = correlationsFromSums(sums, at + 9, block * block, MIN_RESIDUAL_STD);
+        if (q) resid.push(q.mean);
+      }
     } else {
-      px = [0, 1, 2].map((c) => tileChannel(rgb, width, t, c)) as unknown as Planes;
-      res = px.map((p) => medianResidual(p, size, size)) as unknown as Planes;
+      const px = [0, 1, 2].map((c) => tileChannel(rgb, width, t, c)) as unknown as Planes;
+      const res = px.map((p) => medianResidual(p, size, size)) as unknown as Planes;
+      const r = tileColourBlocks(px, res, size, block);
+      pix.push(...r.pix);
+      resid.push(...r.resid);
     }
-    const r = tileColourBlocks(px, res, size, block);
-    pix.push(...r.pix);
-    resid.push(...r.resid);
   }
   if (pix.length === 0) return { ok: false, reason: 'no sampled block has enough colour variation to correlate' };
   const means = pix.map((p) => p.mean);

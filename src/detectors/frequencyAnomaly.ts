@@ -6,10 +6,11 @@
  * mapping is fitted on JPEG-re-encoded crops of both classes (see tools/fit/).
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
-import { hann, powerSpectrum2d, radialProfile, signedFreq } from './maths/fft.js';
-import { floorPow2, isFlat, tileGrid, tileLuma, tileLuma8 } from './maths/image.js';
+import { hann, powerSpectrum2d, radialProfile, radiusTable, ringMeans, signedFreq } from './maths/fft.js';
+import { FLAT_VARIANCE, floorPow2, isFlat, tileGrid, tileLuma, tileLuma8 } from './maths/image.js';
 import { mean, quantile, slope } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
+import { wasmKernels } from './maths/wasm.js';
 
 export const FREQ_TILE = 128;
 export const FREQ_TILES_PER_SIDE = 4;
@@ -20,14 +21,33 @@ export const FREQUENCY_FEATURES = ['hfSlope', 'midSlope', 'hfRatio', 'flatness',
 /** The windowed tile, reused from tile to tile (powerSpectrum2d does not keep it). */
 let windowed = new Float64Array(0);
 
-/** Features of one n×n luminance tile, in FREQUENCY_FEATURES order. */
-export function tileSpectrumFeatures(luma: Float64Array, n: number): number[] {
+interface Spectrum { power: Float64Array; prof: Float64Array; total: number; high: number }
+
+/** Spectrum of the mean-removed, Hann-windowed tile and its sums, by fft.js and plain loops (the reference). */
+function tileSpectrum(luma: Float64Array, n: number): Spectrum {
   const m = mean(luma);
   const w = hann(n);
   const x = windowed.length === n * n ? windowed : (windowed = new Float64Array(n * n));
   for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) x[j * n + i] = (luma[j * n + i] - m) * w[i] * w[j];
   const power = powerSpectrum2d(x, n);
-  const prof = radialProfile(power, n);
+  // Same summation order as the kernel's.
+  const isHigh = highBins(n);
+  let total = 0, high = 0;
+  for (let i = 1; i < n * n; i++) {
+    const p = power[i];
+    total += p;
+    if (isHigh[i] === 1) high += p;
+  }
+  return { power, prof: radialProfile(power, n), total, high };
+}
+
+/** Features of one n×n luminance tile, in FREQUENCY_FEATURES order. */
+export function tileSpectrumFeatures(luma: Float64Array, n: number): number[] {
+  return spectrumFeatures(tileSpectrum(luma, n), n);
+}
+
+/** The features of one tile's spectrum, in FREQUENCY_FEATURES order. */
+function spectrumFeatures({ power, prof, total, high }: Spectrum, n: number): number[] {
   const tiny = 1e-12;
 
   const fitBand = (lo: number, hi: number): number => {
@@ -43,14 +63,6 @@ export function tileSpectrumFeatures(luma: Float64Array, n: number): number[] {
 
   // Share of the (non-DC) energy above a quarter of the sampling rate, from the 2-D bins so the
   // corners (the very highest frequencies) count too.
-  // Same summation order as a plain loop over the bins (the features must not move by a bit).
-  const isHigh = highBins(n);
-  let total = 0, high = 0;
-  for (let i = 1; i < n * n; i++) {
-    const p = power[i];
-    total += p;
-    if (isHigh[i] === 1) high += p;
-  }
   const hfRatio = Math.log10((high + tiny) / (total + tiny));
 
   // Spectral flatness (geometric / arithmetic mean) of the top band of the radial profile.
@@ -119,7 +131,14 @@ export function frequencyFeatures(rgb: ArrayLike<number>, width: number, height:
   const size = Math.min(FREQ_TILE, floorPow2(side));
   const rows: number[][] = [];
   const buffer = new Float64Array(size * size);
+  // WebAssembly for decoded pixels (same features to ~1e-14; test/detectors/wasm.test.ts), else the reference.
+  const kernels = rgb instanceof Uint8Array ? wasmKernels() : null;
   for (const t of tileGrid(width, height, size, FREQ_TILES_PER_SIDE)) {
+    if (kernels) {
+      const s = kernels.spectrumTile(rgb as Uint8Array, width, t, FLAT_VARIANCE, hann(size), radiusTable(size), highBins(size));
+      if (s) rows.push(spectrumFeatures({ power: s.power, prof: ringMeans(s.ringSum, s.ringCount), total: s.total, high: s.high }, size));
+      continue;
+    }
     const luma = rgb instanceof Uint8Array ? tileLuma8(rgb, width, t, buffer) : tileLuma(rgb, width, t);
     if (isFlat(luma)) continue; // a flat tile's spectrum is only quantisation
     rows.push(tileSpectrumFeatures(luma, size));

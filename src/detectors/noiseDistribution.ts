@@ -7,7 +7,7 @@
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
 import { floorPow2, isFlat, medianResidual, tileGrid, tileLuma } from './maths/image.js';
-import { lumaResidual, median3x3Int, tileLumaKeys } from './maths/median.js';
+import { wasmKernels } from './maths/wasm.js';
 import { mean, pearson, quantile, slope, std } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
 
@@ -27,12 +27,10 @@ export interface BlockStats {
   noiseVar: Float64Array;
 }
 
-/** Per-block mean of `luma` and variance of `residual` over non-overlapping b×b blocks of a w×h plane. */
-export function blockStats(luma: ArrayLike<number>, residual: ArrayLike<number>, w: number, h: number, b: number): BlockStats {
+/** Σ luma, Σ residual, Σ residual² of each non-overlapping b×b block of a w×h plane (blocks row-major). */
+export function blockSums(luma: ArrayLike<number>, residual: ArrayLike<number>, w: number, h: number, b: number): Float64Array {
   const bx = Math.floor(w / b), by = Math.floor(h / b);
-  const brightness = new Float64Array(bx * by);
-  const noiseVar = new Float64Array(bx * by);
-  const n = b * b;
+  const sums = new Float64Array(3 * bx * by);
   for (let j = 0; j < by; j++) {
     for (let i = 0; i < bx; i++) {
       let sl = 0, sr = 0, srr = 0;
@@ -44,11 +42,30 @@ export function blockStats(luma: ArrayLike<number>, residual: ArrayLike<number>,
           srr += residual[k] * residual[k];
         }
       }
-      brightness[j * bx + i] = sl / n;
-      noiseVar[j * bx + i] = Math.max(0, srr / n - (sr / n) ** 2);
+      const at = 3 * (j * bx + i);
+      sums[at] = sl;
+      sums[at + 1] = sr;
+      sums[at + 2] = srr;
     }
   }
+  return sums;
+}
+
+/** Per-block mean brightness and residual variance from blockSums' sums over b×b blocks. */
+export function statsFromSums(sums: ArrayLike<number>, b: number): BlockStats {
+  const blocks = sums.length / 3, n = b * b;
+  const brightness = new Float64Array(blocks), noiseVar = new Float64Array(blocks);
+  for (let k = 0; k < blocks; k++) {
+    const sl = sums[3 * k], sr = sums[3 * k + 1], srr = sums[3 * k + 2];
+    brightness[k] = sl / n;
+    noiseVar[k] = Math.max(0, srr / n - (sr / n) ** 2);
+  }
   return { brightness, noiseVar };
+}
+
+/** Per-block mean of `luma` and variance of `residual` over non-overlapping b×b blocks of a w×h plane. */
+export function blockStats(luma: ArrayLike<number>, residual: ArrayLike<number>, w: number, h: number, b: number): BlockStats {
+  return statsFromSums(blockSums(luma, residual, w, h, b), b);
 }
 
 /** Features from pooled block statistics, in NOISE_FEATURES order. */
@@ -81,17 +98,16 @@ export function noiseFeatures(rgb: ArrayLike<number>, width: number, height: num
   const tiles = tileGrid(width, height, size, NOISE_TILES_PER_SIDE);
   const brightness: number[] = [], noiseVar: number[] = [];
   let textured = 0;
-  // 8-bit pixels (every decoded image) take the exact integer-key median; other inputs the reference one.
-  const fast = rgb instanceof Uint8Array;
-  const n = size * size;
-  const luma = new Float64Array(n), residual = new Float64Array(n), keys = new Int32Array(n), med = new Int32Array(n);
+  // Decoded images (8-bit) go through the WebAssembly kernels, which give the reference's values.
+  const kernels = rgb instanceof Uint8Array ? wasmKernels() : null;
   for (const t of tiles) {
-    let s: BlockStats;
-    if (fast) {
-      tileLumaKeys(rgb, width, t, luma, keys);
-      s = blockStats(luma, lumaResidual(luma, median3x3Int(keys, size, size, med), residual), size, size, BLOCK);
+    let s: BlockStats, luma: Float64Array;
+    if (kernels) {
+      const k = kernels.noiseTile(rgb as Uint8Array, width, t, BLOCK);
+      luma = k.luma;
+      s = statsFromSums(k.sums, BLOCK);
     } else {
-      luma.set(tileLuma(rgb, width, t));
+      luma = tileLuma(rgb, width, t);
       s = blockStats(luma, medianResidual(luma, size, size), size, size, BLOCK);
     }
     if (!isFlat(luma)) textured++;

@@ -48,7 +48,10 @@ describe('fast paths equal the reference code', () => {
     const first = frequencyFeatures(a, 257, 130);
     frequencyFeatures(b, 129, 97);
     expect(frequencyFeatures(a, 257, 130)).toEqual(first);
-    expect(frequencyFeatures(Array.from(a), 257, 130)).toEqual(first);
+    // A plain array takes the reference code (fft.js), decoded pixels the WebAssembly FFT: equal to rounding.
+    const plain = frequencyFeatures(Array.from(a), 257, 130);
+    expect(plain.ok && first.ok).toBe(true);
+    if (plain.ok && first.ok) plain.features.forEach((v, k) => expect(v).toBeCloseTo(first.features[k], 10));
   });
 });
 

@@ -122,6 +122,11 @@ export function radialProfile(power: ArrayLike<number>, n: number): Float64Array
     sum[r] += power[i];
     count[r]++;
   }
-  for (let r = 0; r <= half; r++) sum[r] = count[r] > 0 ? sum[r] / count[r] : 0;
+  return ringMeans(sum, count);
+}
+
+/** Ring sums divided by ring sizes, in place (empty rings give 0). */
+export function ringMeans(sum: Float64Array, count: ArrayLike<number>): Float64Array {
+  for (let r = 0; r < sum.length; r++) sum[r] = count[r] > 0 ? sum[r] / count[r] : 0;
   return sum;
 }
