@@ -13,7 +13,7 @@ import type { ServeFlags } from '../serve/run.js';
 
 // The server side (http, the pool, SQLite) loads only for the commands that use it.
 const serveSide = () => import('../serve/run.js');
-import { PLANS, type Plan } from '../serve/store.js';
+import { PLANS, type Plan } from '../serve/plans.js';
 
 export const REMOTE_EXIT_HELP = `
 Exit codes:

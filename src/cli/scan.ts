@@ -25,8 +25,8 @@ export interface ScanIO {
 export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO): Promise<number> {
   if (opts.json && opts.format && opts.format !== 'json') throw new UsageError(`--json contradicts --format ${opts.format}: give one of them`);
   const format = opts.json ? 'json' : opts.format ?? 'table';
-  const makeReporter = REPORTERS[format];
-  if (!makeReporter) throw new UsageError(`unknown format "${format}"`);
+  if (!Object.hasOwn(REPORTERS, format)) throw new UsageError(`unknown format "${format}"`);
+  const makeReporter = await REPORTERS[format]();
   if (operands.length === 0) throw new UsageError('no input: give files, folders, globs, or - for stdin (see xray scan --help)');
   if (operands.filter((o) => o === '-').length > 1) throw new UsageError('stdin (-) can be given only once');
   const known = listDetectorKeys();

@@ -5,9 +5,25 @@
  */
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 
-export type InferenceSession = ort.InferenceSession;
+export type InferenceSession = Ort.InferenceSession;
+
+let runtime: Promise<typeof Ort> | undefined;
+
+/**
+ * onnxruntime-node, loaded on first use: a one-file scan runs the networks on a helper thread, and
+ * the main thread, which only decodes and runs the statistics there, should not pay for loading it.
+ */
+export function onnxRuntime(): Promise<typeof Ort> {
+  return (runtime ??= import('onnxruntime-node'));
+}
+
+/** A float32 tensor (the only kind the networks take). */
+export async function floatTensor(data: Float32Array, dims: number[]): Promise<Ort.Tensor> {
+  const { Tensor } = await onnxRuntime();
+  return new Tensor('float32', data, dims);
+}
 
 /** <package root>/models/ from src/detectors/ and dist/detectors/ alike. A file: URL given as modelFile is used as is (tests). */
 const MODELS_DIR = new URL('../../models/', import.meta.url);
@@ -39,6 +55,7 @@ async function create(modelFile: string): Promise<InferenceSession> {
   } catch {
     throw new Error(`model file ${path} is missing; retrain with tools/train/train_all.sh or reinstall xray`);
   }
+  const ort = await onnxRuntime();
   try {
     return await ort.InferenceSession.create(path, {
       intraOpNumThreads: 1,

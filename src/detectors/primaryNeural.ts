@@ -2,9 +2,8 @@
  * primaryNeural: the NPR-style network trained in tools/train/primary (model card: models/primary.md).
  * Crops and input scaling mirror tools/train/primary/crops.py exactly; the parity test holds them together.
  */
-import * as ort from 'onnxruntime-node';
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
-import { loadSession } from './onnx.js';
+import { floatTensor, loadSession } from './onnx.js';
 
 export const MODEL_FILE = 'primary.onnx';
 export const CROP = 64;
@@ -46,7 +45,7 @@ export async function cropLogits(img: DecodedImage, modelFile = MODEL_FILE): Pro
   const origins = gridOrigins(img.width, img.height);
   if (origins.length === 0) return null;
   const session = await loadSession(modelFile);
-  const input = new ort.Tensor('float32', cropTensor(img.data, img.width, origins), [origins.length, 3, CROP, CROP]);
+  const input = await floatTensor(cropTensor(img.data, img.width, origins), [origins.length, 3, CROP, CROP]);
   const result = await session.run({ [session.inputNames[0]]: input });
   return result[session.outputNames[0]].data as Float32Array;
 }

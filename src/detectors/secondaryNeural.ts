@@ -8,9 +8,8 @@
  * test/detectors/secondaryNeural.test.ts): centred square crop at native resolution (never a
  * stretched whole image), exact area-average resize to 224, /255, NCHW float32.
  */
-import * as ort from 'onnxruntime-node';
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
-import { loadSession } from './onnx.js';
+import { floatTensor, loadSession } from './onnx.js';
 import { wasmKernels, type AreaWeights } from './maths/wasm.js';
 
 export const SECONDARY_MODEL_FILE = 'secondary.onnx';
@@ -107,7 +106,7 @@ export function sigmoid(z: number): number {
 /** Runs the model on a prepared input; throws with the file name when the model cannot be used. */
 export async function secondaryLogit(input: Float32Array, modelFile = SECONDARY_MODEL_FILE): Promise<number> {
   const session = await loadSession(modelFile);
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, SECONDARY_INPUT, SECONDARY_INPUT]) };
+  const feeds = { [session.inputNames[0]]: await floatTensor(input, [1, 3, SECONDARY_INPUT, SECONDARY_INPUT]) };
   let result;
   try {
     result = await session.run(feeds);

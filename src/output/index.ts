@@ -1,8 +1,12 @@
-/** The map of output formats: one file per format, added here. */
-import { json } from './json.js';
-import { ndjson } from './ndjson.js';
+/**
+ * The map of output formats: one file per format, added here. Each is loaded when chosen, so that
+ * `--json` does not load the table's terminal libraries.
+ */
 import type { ReporterFactory } from './reporter.js';
-import { table } from './table.js';
 
-export const REPORTERS: Record<string, ReporterFactory> = { table, json, ndjson };
+export const REPORTERS: Record<string, () => Promise<ReporterFactory>> = {
+  table: async () => (await import('./table.js')).table,
+  json: async () => (await import('./json.js')).json,
+  ndjson: async () => (await import('./ndjson.js')).ndjson,
+};
 export const FORMATS = Object.keys(REPORTERS) as readonly string[];

@@ -10,10 +10,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
-export const PLANS = ['pro', 'enterprise', 'admin', 'free'] as const;
-export type Plan = (typeof PLANS)[number];
-/** Plans with API access, as on the hosted service (free has none → 403). */
-export const API_PLANS: readonly Plan[] = ['pro', 'enterprise', 'admin'];
+import { PLANS, type Plan } from './plans.js';
+
+export { API_PLANS, PLANS, type Plan } from './plans.js';
 
 export const KEY_PREFIX = 'xray_sk_';
 

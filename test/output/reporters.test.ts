@@ -18,6 +18,9 @@ const ok = (path: string, composite: number): Result => ({
 });
 const bad: Result = { path: 'broken.jpg', error: { status: 400, detail: 'the file is truncated (data ends early)' } };
 
+/** Every format's factory, loaded once (the map loads each on demand). */
+const FACTORIES = Object.fromEntries(await Promise.all(Object.entries(REPORTERS).map(async ([k, load]) => [k, await load()] as const)));
+
 function summarise(results: Result[], seconds: number) {
   const tally = new Tally();
   for (const r of results) tally.add(r);
@@ -26,7 +29,7 @@ function summarise(results: Result[], seconds: number) {
 
 function render(format: string, results: Result[], color = false) {
   let text = '';
-  const reporter = REPORTERS[format]({ write: (t) => { text += t; }, color });
+  const reporter = FACTORIES[format]({ write: (t) => { text += t; }, color });
   for (const r of results) reporter.onResult(r);
   reporter.finish(summarise(results, 2));
   return text;
