@@ -38,7 +38,7 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   const out = opts.output ? await openOutput(opts.output) : null;
   const sink = out ?? io.stdout;
   const color = opts.color !== false && !out && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
-  const reporter = makeReporter({ write: (text) => sink.write(text), color });
+  const reporter = makeReporter({ write: (text) => sink.write(text), drain: () => drained(sink), color });
 
   // Peek ahead: a single file runs in-process, sparing the worker start-up (cold start matters for one image).
   const sources = discover(operands, { ignore: opts.ignore, stdinFilename: opts.stdinFilename });
@@ -100,7 +100,7 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   if (!opts.quiet) for (const note of remote?.notes() ?? []) io.stderr.write(`xray: ${note}\n`);
 
   const summary = tally.summary((performance.now() - started) / 1000, cached);
-  reporter.finish(summary);
+  await reporter.finish(summary);
   if (out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
   if (missing > 0 && missing === summary.files) {
@@ -111,6 +111,21 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
   if (opts.failOn === 'ai' && summary.ai > 0) return ExitCode.gateTripped;
   if (summary.errors > 0) return ExitCode.fileErrors;
   return ExitCode.ok;
+}
+
+/** Resolves when a stream wants more data, or can take none ever again (closed, failed). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
 }
 
 async function openOutput(file: string): Promise<WriteStream> {

@@ -16,15 +16,22 @@ export interface Summary {
 }
 
 export interface ReporterContext {
-  write(text: string): void;
+  /** Writes to the output; false when the output's buffer is full (wait for drain before more). */
+  write(text: string): boolean | void;
+  /** Resolves when the output can take more (or has closed). */
+  drain(): Promise<void>;
   color: boolean;
 }
 
 export interface Reporter {
   /** Each result as it finishes (in completion order). */
   onResult(result: Result): void;
-  /** Once the scan ends; formats that print sorted output print here, sorted by path. */
-  finish(summary: Summary): void;
+  /**
+   * Once the scan ends; formats that print sorted output print here, sorted by path. Large output
+   * must respect write()'s backpressure: pipes and files are written asynchronously, so a loop that
+   * ignores it queues the whole report in memory.
+   */
+  finish(summary: Summary): void | Promise<void>;
 }
 
 export type ReporterFactory = (ctx: ReporterContext) => Reporter;

@@ -29,7 +29,7 @@ function summarise(results: Result[], seconds: number) {
 
 function render(format: string, results: Result[], color = false) {
   let text = '';
-  const reporter = FACTORIES[format]({ write: (t) => { text += t; }, color });
+  const reporter = FACTORIES[format]({ write: (t) => { text += t; }, drain: async () => {}, color });
   for (const r of results) reporter.onResult(r);
   reporter.finish(summarise(results, 2));
   return text;
@@ -43,6 +43,30 @@ describe('reporters', () => {
     const text = render('json', [results[2], results[0], results[1]]);
     expect(text).toBe(`${JSON.stringify(sorted, null, 2)}\n`);
     expect(render('json', [])).toBe('[]\n');
+  });
+
+  it('json waits for the output to drain instead of queueing the whole report', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => ok(`f${String(i).padStart(2, '0')}.png`, i));
+    let text = '';
+    let waiting: (() => void) | null = null;
+    let writesWhileFull = 0;
+    const reporter = FACTORIES.json({
+      // A sink whose buffer is always full: every write asks the writer to wait for drain.
+      write: (t) => { if (waiting) writesWhileFull++; text += t; return false; },
+      drain: () => new Promise<void>((resolve) => { waiting = () => { waiting = null; resolve(); }; }),
+      color: false,
+    });
+    for (const r of many) reporter.onResult(r);
+    const finished = Promise.resolve(reporter.finish(summarise(many, 1)));
+    let drains = 0;
+    while (await Promise.race([finished.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]) === false) {
+      expect(waiting).not.toBeNull(); // the reporter is parked until the sink drains
+      drains++;
+      waiting!();
+    }
+    expect(writesWhileFull).toBe(0);
+    expect(drains).toBe(many.length);
+    expect(text).toBe(`${JSON.stringify(many, null, 2)}\n`);
   });
 
   it('ndjson writes one parseable line per result as it arrives', () => {
