@@ -73,13 +73,20 @@ def prepare(rows, cache_dir, seed, taef2_dir=None):
     t0 = time.time()
     for i, r in enumerate(rows):
         f = os.path.join(cache_dir, _key(r['abs_path']) + '.npz')
+        want_twin = r['abs_path'] in twins and taef2_dir
         if os.path.exists(f):
-            continue
-        # seeded by what the file is, not where it lies, so another machine draws the same crops
-        rng = np.random.default_rng([seed, int(_key(r['source_repo'] + ':' + r['source_path']), 16) % (2 ** 32)])
-        img = common.load_rgb(r['abs_path'])
-        d = {'train': train_crops(img, rng), **views(img)}
-        if r['abs_path'] in twins and taef2_dir:
+            if not want_twin:
+                continue
+            with np.load(f) as z:
+                if 'taef2' in z.files:
+                    continue
+                d = {k: z[k] for k in z.files}  # cached by a run without --taef2-pairs: add the twin only
+        else:
+            # seeded by what the file is, not where it lies, so another machine draws the same crops
+            rng = np.random.default_rng([seed, int(_key(r['source_repo'] + ':' + r['source_path']), 16) % (2 ** 32)])
+            img = common.load_rgb(r['abs_path'])
+            d = {'train': train_crops(img, rng), **views(img)}
+        if want_twin:
             if taef2 is None:
                 import torch
                 torch.set_num_threads(1)
