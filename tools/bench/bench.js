@@ -7,7 +7,7 @@
  *   detectors  time per detector, in-process, median ms per image
  *   cold       one image from a cold start (`xray scan one.jpg --json`), median of 5
  *   rss        peak RSS scanning 10,000 small files at default concurrency (1,000 with --quick)
- *   scaling    throughput at --concurrency 1 vs 2 (and the default, if more)
+ *   scaling    throughput at --concurrency 1 vs 2 (and the default, if more), unpinned and per core (taskset)
  * Options: --quick (smaller sets, one repetition), --only a,b, --reps n, --json FILE (raw figures).
  * Images are generated deterministically and cached under .cache/bench/ (git-ignored).
  */
@@ -17,8 +17,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { ensureSet, SETS } from './images.js';
-import { median, runNode } from './measure.js';
+import { ensureRepeated, ensureSet, SETS } from './images.js';
+import { canPin, median, runNode } from './measure.js';
 import { timeDetectors } from './detectors.js';
 import { fmt, table, TARGETS, verdict } from './report.js';
 
@@ -71,6 +71,15 @@ if (want('decode') || want('full') || want('scaling')) {
         log(`xray full ${s.label} ×${s.files.length} (concurrency ${c}), rep ${rep}/${opts.reps}`);
         keep(`full:jpeg2:${c}`, await xrayScan(s.dir, s.files.length, c === N ? undefined : c));
       }
+      // Per core: one worker on one CPU against two workers on two. Unpinned, one in-process worker
+      // already uses part of the second core (sharp decodes the next file on libuv's pool while the
+      // detectors run), so on a 2-core machine the unpinned ratio cannot show what a second core adds.
+      // Three times the set, so that each worker's warm-up (JIT, first inference) weighs little.
+      const long = await ensureRepeated(CACHE, s, 3);
+      for (const [c, cpus] of [[1, undefined], [2, undefined], ...(N >= 2 && canPin() ? [[1, '0'], [2, '0,1']] : [])]) {
+        log(`xray full ${s.label} ×${long.files.length} (concurrency ${c}${cpus ? `, pinned to CPU ${cpus}` : ''}), rep ${rep}/${opts.reps}`);
+        keep(`${cpus ? 'pinned' : 'long'}:${c}`, await xrayScan(long.dir, long.files.length, c, cpus));
+      }
     }
   }
   if (want('decode') || want('full')) figures.throughput = Object.fromEntries(keys.map((key) => {
@@ -85,7 +94,11 @@ if (want('decode') || want('full') || want('scaling')) {
   }));
   if (want('scaling')) {
     const one = best['full:jpeg2:1'], two = best[`full:jpeg2:${Math.min(2, N)}`], all = best[`full:jpeg2:${N}`];
-    figures.scaling = { one, two, all, workers: N, twoOverOne: one && two ? rate(two) / rate(one) : null, allOverOne: one && all ? rate(all) / rate(one) : null };
+    const pair = (a, b) => (a && b ? { one: a, two: b, twoOverOne: rate(b) / rate(a), images: sets.jpeg2.files.length * 3 } : null);
+    figures.scaling = {
+      one, two, all, workers: N, twoOverOne: one && two ? rate(two) / rate(one) : null, allOverOne: one && all ? rate(all) / rate(one) : null,
+      long: pair(best['long:1'], best['long:2']), pinned: pair(best['pinned:1'], best['pinned:2']),
+    };
   }
 }
 
@@ -177,9 +190,9 @@ function steadyRate(lines, lanes) {
 }
 
 /** One `xray scan` child; throughput counts the whole wall time (start-up included), as a user sees it. */
-async function xrayScan(dir, n, concurrency) {
+async function xrayScan(dir, n, concurrency, cpus) {
   const args = [BIN, 'scan', dir, '--format', 'ndjson', '--quiet', ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
-  const r = await runNode(args, { cwd: REPO });
+  const r = await runNode(args, { cwd: REPO, cpus });
   if (![0, 1, 3].includes(r.code)) throw new Error(`xray exited ${r.code}: ${r.stderr.slice(0, 400)}`);
   if (r.lineCount !== n) throw new Error(`xray printed ${r.lineCount} results for ${n} files`);
   const parsed = r.lines.map((l) => JSON.parse(l.text));
@@ -257,7 +270,11 @@ function print(f) {
     if (s.one?.cpuPerImage && s.two?.cpuPerImage) {
       out.push(`estimate if 2 cores were free for the job: 2 × CPU(1) / CPU(2) = ${fmt((2 * s.one.cpuPerImage) / s.two.cpuPerImage)}× (start-up included; not a measurement of wall time)`);
     }
-    summary.push(['2 workers / 1 worker', `${fmt(s.twoOverOne)}×`, TARGETS.scaling.text, verdict('scaling', s.twoOverOne)]);
+    if (s.long) out.push(`${s.long.images} images (the set three times): 1 → ${r(s.long.one)}${c(s.long.one)} · 2 → ${r(s.long.two)}${c(s.long.two)} = ${fmt(s.long.twoOverOne)}×`);
+    if (s.pinned) out.push(`${s.pinned.images} images, per core (taskset): 1 worker on 1 CPU → ${r(s.pinned.one)}${c(s.pinned.one)} · 2 workers on 2 CPUs → ${r(s.pinned.two)}${c(s.pinned.two)} = ${fmt(s.pinned.twoOverOne)}×`);
+    summary.push([`2 workers / 1 worker (${sets.jpeg2.files.length} images)`, `${fmt(s.twoOverOne)}×`, TARGETS.scaling.text, verdict('scaling', s.twoOverOne)]);
+    if (s.long) summary.push([`2 workers / 1 worker (${s.long.images} images)`, `${fmt(s.long.twoOverOne)}×`, TARGETS.scaling.text, verdict('scaling', s.long.twoOverOne)]);
+    if (s.pinned) summary.push([`2 workers / 1 worker (${s.pinned.images}, per core)`, `${fmt(s.pinned.twoOverOne)}×`, TARGETS.scaling.text, verdict('scaling', s.pinned.twoOverOne)]);
   }
   if (summary.length) {
     out.push('\nTargets (issue 4)');

@@ -4,9 +4,9 @@
  * PNG codecs realistic work (a flat or random image would make decoding unrealistically fast or slow).
  * A set is rebuilt when its folder or its stamp (which records the recipe) is missing or stale.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 
 /** Bump when the recipe below changes, so cached sets are rebuilt. */
@@ -149,4 +149,28 @@ function hashSeed(key, i) {
   let h = 2166136261;
   for (const ch of `${key}:${i}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
   return h >>> 0;
+}
+
+/**
+ * The files of `set` repeated `times` times under new names (hard links, or copies where links fail),
+ * for runs long enough that each worker's warm-up (JIT, first inference) is a small part of them.
+ */
+export async function ensureRepeated(root, set, times) {
+  const dir = join(root, `${basename(set.dir)}-x${times}`);
+  const files = [];
+  // Made again whenever the set was: the stamp says which images the links point at.
+  const stamp = await readFile(join(set.dir, '.stamp.json'), 'utf8');
+  const mine = join(dir, '.stamp.json');
+  if (!existsSync(mine) || (await readFile(mine, 'utf8')) !== stamp) await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (let r = 0; r < times; r++) {
+    for (const f of set.files) {
+      const to = join(dir, `${r}-${basename(f)}`);
+      files.push(to);
+      if (existsSync(to)) continue;
+      try { await link(f, to); } catch { await copyFile(f, to); }
+    }
+  }
+  await writeFile(mine, stamp);
+  return { dir, files };
 }

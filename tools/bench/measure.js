@@ -10,6 +10,11 @@ import { join } from 'node:path';
 
 const GNU_TIME = '/usr/bin/time';
 
+/** Whether taskset (util-linux) can pin a child to CPUs here. */
+export function canPin() {
+  return process.platform === 'linux' && existsSync('/usr/bin/taskset');
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -23,10 +28,12 @@ export const median = (xs) => {
  * stays meaningful when other jobs load the machine. Without GNU time, CPU is null and VmHWM is
  * polled from /proc/<pid>/status when peakRss is asked, which can miss a spike in the last ~50 ms.
  */
-export async function runNode(args, { cwd, env = {}, peakRss = false, timeoutS = 900, keepLines = true, onLine } = {}) {
+export async function runNode(args, { cwd, env = {}, peakRss = false, timeoutS = 900, keepLines = true, onLine, cpus } = {}) {
   const useTime = existsSync(GNU_TIME);
   const rssFile = join(tmpdir(), `xray-bench-rss-${process.pid}-${Date.now()}`);
-  const [cmd, argv] = useTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]] : [process.execPath, args];
+  // cpus: run on those CPUs only (taskset -c), so that a scaling run gives each worker one core.
+  const node = cpus && canPin() ? ['taskset', '-c', cpus, process.execPath] : [process.execPath];
+  const [cmd, argv] = useTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, ...node, ...args]] : [node[0], [...node.slice(1), ...args]];
   const started = performance.now();
   // Own process group, so that a timeout ends node and not only the GNU time wrapper around it.
   const child = spawn(cmd, argv, { cwd, env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
