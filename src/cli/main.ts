@@ -76,11 +76,11 @@ Examples:
 
 
 export async function main(argv = process.argv): Promise<void> {
-  // `xray scan … | head -1`: the reader has all it wanted. Stop quietly, as ripgrep does, rather
-  // than die with a stack trace and an exit code that a pipeline would read as a finding.
+  // `xray … | head -1`: the reader has all it wanted. Go on quietly rather than die with a stack
+  // trace; scan notices it too and stops dispatching (see scan.ts). Never process.exit() here: a
+  // worker thread inside onnxruntime's session.run() aborts the whole process when torn down.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
-    throw err;
+    if (err.code !== 'EPIPE') throw err;
   });
   let code: number = ExitCode.ok;
   const program = buildProgram((c) => { code = c; });

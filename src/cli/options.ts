@@ -58,7 +58,7 @@ const fail = (message: string): never => { throw new UsageError(message); };
 export const SCAN_OPTIONS: OptionSpec[] = [
   { flags: '-f, --format <format>', description: 'output format', group: 'Output', defaultLabel: 'table', choices: FORMATS },
   { flags: '--json', description: 'shorthand for --format json', group: 'Output', default: false },
-  { flags: '-o, --output <file>', description: 'write results to FILE instead of stdout', group: 'Output' },
+  { flags: '-o, --output <file>', description: 'write results to FILE instead of stdout (never over an existing image)', group: 'Output' },
   { flags: '-q, --quiet', description: 'no progress or notices on stderr (errors still shown)', group: 'Output', default: false },
   { flags: '--no-color', description: 'no colour in the table (also when NO_COLOR is set or stdout is not a terminal)', group: 'Output' },
   { flags: '--threshold <n>', description: 'composite (0-100) at or above which an image is called AI', group: 'Gating', default: 50, parse: number('--threshold', 0, 100) },

@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_EXTENSIONS } from '../../src/input/discover.ts';
@@ -138,6 +139,22 @@ describe('formats and streams', () => {
     expect(run.code).toBe(results.some(isError) ? 3 : 0);
   });
 
+  it('-o never replaces an image with the report, and leaves an existing file alone when the scan stops early', async () => {
+    const image = path.join(work, 'good', 'a.png');
+    const before = await readFile(image);
+    const onImage = await xray(['scan', 'good', '--json', '-o', image, ...ONE_THREAD], { cwd: work });
+    expect(onImage.code).toBe(2);
+    expect(onImage.stderr).toMatch(/will not overwrite an image/);
+    expect(await readFile(image)).toEqual(before);
+    const keep = path.join(work, 'keep.json');
+    await writeFile(keep, 'precious\n');
+    await mkdir(path.join(work, 'no-images'), { recursive: true });
+    const none = await xray(['scan', 'no-images', '--json', '-o', keep], { cwd: work });
+    expect(none.code).toBe(2);
+    expect(await readFile(keep, 'utf8')).toBe('precious\n');
+    expect(readdirSync(work).filter((f) => f.includes('.xray-'))).toEqual([]); // no temporary file left
+  });
+
   it('- reads one image from stdin, named by --stdin-filename', async () => {
     const run = await xray(['scan', '-', '--stdin-filename', 'upload.png', '--json'], { cwd: work, input: png });
     const [r] = JSON.parse(run.stdout) as Result[];
@@ -197,11 +214,24 @@ describe('exit codes', () => {
     expect((await xray(['scan', 'good', '--json', '--format', 'json', '-j', '1'], { cwd: work })).code).not.toBe(2);
   });
 
-  it('stops quietly, exit 0 and no stack trace, when the reader closes the pipe early', () => {
+  const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
+  it('stops quietly when the reader closes the pipe early: no stack trace, no abort, the exit code of what was analysed', () => {
+    const piped = (args: string, reader: string) =>
+      spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' scan ${args} | ${reader}`], { cwd: work, encoding: 'utf8', timeout: 60_000 });
     // `true` exits without reading, so xray's write always meets a closed pipe (EPIPE).
-    const run = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' scan good --json | true`], { cwd: work, encoding: 'utf8', timeout: 60_000 });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).not.toMatch(STACK_FRAME);
+    const json = piped('good --json', 'true');
+    expect(json.status, json.stderr).toBe(0);
+    expect(json.stderr).not.toMatch(STACK_FRAME);
+    // Streaming to a reader that leaves after one byte, while workers are mid-inference: exiting
+    // then used to tear the workers down inside onnxruntime (SIGABRT, status 134).
+    for (let i = 0; i < 3; i++) {
+      const ndjson = piped(`'${FIXTURES}' --format ndjson -j 2`, 'head -c 1 >/dev/null');
+      expect(ndjson.status, ndjson.stderr).toBe(0);
+      expect(ndjson.stderr).not.toMatch(/terminate called|Napi::Error|STACK/);
+    }
+    // A closed pipe does not hide a tripped gate.
+    const gate = piped('good --json --fail-on ai --threshold 0', 'true');
+    expect(gate.status, gate.stderr).toBe(1);
   });
 
   it('2 when no given path exists or matches, each still reported; 3 when only some are missing', async () => {
