@@ -42,7 +42,7 @@ export async function inspect(bytes: Uint8Array, limits: Limits): Promise<Header
   if (width <= 0 || height <= 0) throw new FileError(400, `corrupt ${format.label}: the header gives no image size`);
   if (width * height > limits.maxPixels) {
     throw new FileError(413,
-      `${width}×${height} is ${(width * height / 1e6).toFixed(0)} megapixels, over the ${(limits.maxPixels / 1e6).toFixed(0)} MP limit (--max-pixels); refused before decoding`);
+      `${width}×${height} is ${pixelCount(width * height)}, over the ${pixelCount(limits.maxPixels)} limit (--max-pixels); refused before decoding`);
   }
   return { format, width, height, channels };
 }
@@ -107,4 +107,11 @@ export function describeSharpError(err: unknown): string {
   }
   const line = firstLine(message.replace(/^(Vips\w*|vips\w*|Input buffer[^:]*):\s*/i, '').replace(/^[^:]*\.(jpe?g|png|gif|webp|tiff?|heic|avif):\s*/i, ''));
   return line || 'the decoder rejected it';
+}
+
+/** 900 megapixels, 12.5 megapixels, 236,740 pixels: never rounded to a misleading 0. */
+function pixelCount(n: number): string {
+  if (n >= 10e6) return `${(n / 1e6).toFixed(0)} megapixels`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} megapixels`;
+  return `${n.toLocaleString('en-US')} pixels`;
 }
