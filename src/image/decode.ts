@@ -52,7 +52,7 @@ async function readHeader(bytes: Uint8Array, format: SniffedFormat) {
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw new FileError(400, `corrupt ${format.label}: ${describeSharpError(err)}`);
+    throw new FileError(400, `corrupt ${format.label}: ${describeSharpError(err, format.label)}`);
   }
   // pageHeight: one frame of an animation, which is all that is analysed.
   return { width: meta.width ?? 0, height: meta.pageHeight ?? meta.height ?? 0, channels: meta.channels ?? 3 };
@@ -71,7 +71,7 @@ export async function decode(bytes: Uint8Array, filename: string, limits: Limits
     pixels = header.format.mime === 'image/bmp' ? decodeBmp(bytes) : await decodeWithSharp(bytes, limits);
   } catch (err) {
     if (err instanceof FileError) throw err;
-    throw new FileError(400, `corrupt ${header.format.label}: ${describeSharpError(err)}`);
+    throw new FileError(400, `corrupt ${header.format.label}: ${describeSharpError(err, header.format.label)}`);
   }
   return {
     data: pixels.data,
@@ -95,8 +95,8 @@ async function decodeWithSharp(bytes: Uint8Array, limits: Limits) {
 }
 
 /** libvips messages carry the file name, repeats and internal prefixes; keep what helps a person. */
-export function describeSharpError(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+export function describeSharpError(err: unknown, label?: string): string {
+  const message = ownLines(err instanceof Error ? err.message : String(err), label);
   if (/premature end|truncated|unexpected end|not enough data|end of (file|stream)/i.test(message)) {
     return 'the file is truncated (data ends early)';
   }
@@ -107,6 +107,23 @@ export function describeSharpError(err: unknown): string {
   }
   const line = firstLine(message.replace(/^(Vips\w*|vips\w*|Input buffer[^:]*):\s*/i, '').replace(/^[^:]*\.(jpe?g|png|gif|webp|tiff?|heic|avif):\s*/i, ''));
   return line || 'the decoder rejected it';
+}
+
+const LOADER_WORDS: Record<string, RegExp> = {
+  JPEG: /jpe?g/i, PNG: /png/i, GIF: /gif/i, WebP: /webp/i, TIFF: /tiff/i, AVIF: /heif|avif/i, HEIC: /heif|heic/i,
+};
+
+/**
+ * libvips keeps one error log for the whole process, so when two workers' decodes fail at the same
+ * time one error can carry the other's lines too (sharp#902, libvips#707). Lines that name another
+ * format's loader are dropped, so that a damaged PNG is not reported with a JPEG's reason.
+ */
+export function ownLines(message: string, label?: string): string {
+  const mine = label ? LOADER_WORDS[label] : undefined;
+  if (!mine) return message;
+  const others = Object.entries(LOADER_WORDS).filter(([k, re]) => k !== label && re.source !== mine.source).map(([, re]) => re);
+  const kept = message.split('\n').filter((l) => mine.test(l) || !others.some((re) => re.test(l)));
+  return kept.some((l) => l.trim()) ? kept.join('\n') : message;
 }
 
 /** 900 megapixels, 12.5 megapixels, 236,740 pixels: never rounded to a misleading 0. */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileError } from '../../src/errors.ts';
-import { decode } from '../../src/image/decode.ts';
+import { decode, describeSharpError } from '../../src/image/decode.ts';
 import { DEFAULT_LIMITS } from '../../src/image/limits.ts';
 import { sniffFormat } from '../../src/image/sniff.ts';
 import { checkPng, checkWebp } from '../../src/image/structure.ts';
@@ -169,6 +169,16 @@ describe('structure checks', () => {
       if (want === 'ok') expect(out, name).not.toBeInstanceOf(FileError);
       else expect((out as FileError).status, name).toBe(want);
     }
+  });
+});
+
+describe('decode errors under concurrency', () => {
+  it("reports a file's own reason when libvips' shared error log also holds another decode's lines", () => {
+    // Two workers failing at once: libvips keeps one error log per process (sharp#902).
+    const mixed = new Error('VipsJpeg: premature end of JPEG image\nvipspng: libpng read error');
+    expect(describeSharpError(mixed, 'PNG')).toMatch(/could not parse/);
+    expect(describeSharpError(mixed, 'JPEG')).toMatch(/truncated/);
+    expect(describeSharpError(new Error('VipsJpeg: premature end of JPEG image'), 'PNG')).toMatch(/truncated/); // nothing of its own: keep all
   });
 });
 
