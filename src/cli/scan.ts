@@ -53,7 +53,11 @@ export async function runScan(operands: string[], opts: ScanOptions, io: ScanIO)
     // Peek ahead: a single file runs in-process, sparing the worker start-up (cold start matters for one image).
     const sources = discover(operands, { ignore: opts.ignore, stdinFilename: opts.stdinFilename });
     const first = await takeUpTo(sources, 2);
-    if (first.length === 0) throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
+    if (first.length === 0) {
+      // A JSON reader (`| jq`) still gets a valid, empty document; the exit code and stderr say why.
+      if (format === 'json' && !out) io.stdout.write('[]\n');
+      throw new ExitError('nothing to scan: no image files found in the given paths', ExitCode.usage);
+    }
     // bin/xray.js may have started the neural helper early; only an in-process one-file scan uses it.
     if (remote || first.length !== 1) await releaseEarlyHelper();
     const analyser = remote ?? (first.length === 1

@@ -197,6 +197,9 @@ describe('exit codes', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/nothing to scan/);
+    const json = await xray(['scan', 'empty', '--json'], { cwd: work });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual([]); // still a document a JSON reader can parse
   });
 
   it('2 for a threshold that is not a plain number (empty, hex), instead of reading it as 0', async () => {
