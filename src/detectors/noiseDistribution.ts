@@ -6,7 +6,7 @@
  * 16×16 blocks of a bounded, deterministic set of tiles.
  */
 import type { DecodedImage, Detector, DetectorOutput } from '../types.js';
-import { floorPow2, isFlat, medianResidual, tileGrid, tileLuma } from './maths/image.js';
+import { FLAT_VARIANCE, floorPow2, isFlat, medianResidual, tileGrid, tileLuma } from './maths/image.js';
 import { wasmKernels } from './maths/wasm.js';
 import { mean, pearson, quantile, slope, std } from './maths/stats.js';
 import { fittedOutput, type FeatureResult } from './fitted.js';
@@ -101,16 +101,17 @@ export function noiseFeatures(rgb: ArrayLike<number>, width: number, height: num
   // Decoded images (8-bit) go through the WebAssembly kernels, which give the reference's values.
   const kernels = rgb instanceof Uint8Array ? wasmKernels() : null;
   for (const t of tiles) {
-    let s: BlockStats, luma: Float64Array;
+    let s: BlockStats, flat: boolean;
     if (kernels) {
       const k = kernels.noiseTile(rgb as Uint8Array, width, t, BLOCK);
-      luma = k.luma;
+      flat = k.variance < FLAT_VARIANCE;
       s = statsFromSums(k.sums, BLOCK);
     } else {
-      luma = tileLuma(rgb, width, t);
+      const luma = tileLuma(rgb, width, t);
+      flat = isFlat(luma);
       s = blockStats(luma, medianResidual(luma, size, size), size, size, BLOCK);
     }
-    if (!isFlat(luma)) textured++;
+    if (!flat) textured++;
     brightness.push(...s.brightness);
     noiseVar.push(...s.noiseVar);
   }

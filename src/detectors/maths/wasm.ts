@@ -1,9 +1,9 @@
 /**
  * The detectors' hot loops in WebAssembly SIMD (source: assembly/kernels.ts, built into
  * dist/detectors/maths/kernels.wasm by `npm run build`). They give exactly the values of the
- * TypeScript reference code, which stays as the path for non-8-bit input and for a runtime
- * without WebAssembly SIMD (or with XRAY_NO_WASM=1 set): test/detectors/wasm.test.ts holds the
- * two together bit for bit.
+ * TypeScript reference code (the FFT to rounding), which stays as the path for non-8-bit input and
+ * for a runtime without WebAssembly SIMD (or with XRAY_NO_WASM=1 set): test/detectors/wasm.test.ts
+ * holds the two together.
  *
  * Why WebAssembly: the per-pixel medians and sums are most of the statistical detectors' time,
  * and V8 neither vectorises JavaScript nor optimises it before it has run for a while, so the
@@ -75,19 +75,23 @@ export class Kernels {
     }
   }
 
-  /** One tile's luminance and, per b×b block, Σ luma, Σ residual, Σ residual² (noiseDistribution). */
-  noiseTile(rgb: Uint8Array, width: number, t: Tile, b: number): { luma: Float64Array; sums: Float64Array } {
+  /**
+   * One tile of noiseDistribution: the variance of its luminance (as isFlat forms it) and, per b×b
+   * block, Σ luma, Σ residual, Σ residual².
+   */
+  noiseTile(rgb: Uint8Array, width: number, t: Tile, b: number): { variance: number; sums: Float64Array } {
     const n = t.size, count = n * n, blocks = Math.floor(n / b) ** 2;
     const L = new Layout(this.x.memory);
     const pix = L.take(3 * count), luma = L.take(8 * count), med = L.take(8 * count), res = L.take(8 * count);
-    const scratch = L.take(3 * 8 * (n + 2)), sums = L.take(24 * blocks);
+    const scratch = L.take(3 * 8 * (n + 2)), sums = L.take(24 * blocks), stats = L.take(16);
     L.commit();
     this.copyTile(rgb, width, t, pix);
     this.x.luma(pix, count, luma);
+    this.x.meanVariance(luma, count, stats);
     this.x.medianF64(luma, med, n, n, scratch);
     this.x.noiseBlockSums(luma, med, res, n, n, b, sums);
     const buf = this.x.memory.buffer;
-    return { luma: new Float64Array(buf, luma, count), sums: new Float64Array(buf, sums, 3 * blocks) };
+    return { variance: new Float64Array(buf, stats, 2)[1], sums: new Float64Array(buf, sums, 3 * blocks) };
   }
 
   /** Per b×b block of one tile, the nine channel sums of the pixels, then of the median residuals (colorCoherence). */
